@@ -1,0 +1,19 @@
+"""ember: a PyTorch-compatible tensor library with reverse-mode autograd, on NumPy."""
+from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, float32, float64, half, float,
+                     double, short, int, long, get_default_dtype, set_default_dtype, result_type, promote_types,
+                     can_cast)
+from ._device import device, cuda
+from ._tensor import Tensor, Size, is_tensor
+from ._creation import *  # noqa: F401,F403
+from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state
+from . import autograd
+from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                       is_inference_mode_enabled)
+from .ops.pointwise import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.index import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops import inplace as _inplace  # noqa: F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,430 @@
+"""class Tensor: a backend array plus the autograd fields; operators are attached by ember.ops."""
+import numpy as np
+
+from . import _dtype, _device
+from ._dtype import from_numpy_dtype
+
+__all__ = ["Tensor", "is_tensor"]
+
+_new = object.__new__
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it for autograd.
+
+    Tensor(3, 4) or Tensor([[1, 2]]) build float tensors in the legacy style; prefer ember.tensor,
+    ember.zeros and friends.
+    """
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_vc", "_extra",
+                 "__weakref__")
+    __array_ufunc__ = None      # make `ndarray * tensor` call Tensor.__rmul__, never NumPy's loop
+    __array_priority__ = 1000
+
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        from ._creation import legacy_tensor_data
+        _init(self, legacy_tensor_data(args, dtype, device), requires_grad)
+
+    # ---- storage and metadata ---------------------------------------------------------------
+    @property
+    def data(self):
+        """The same storage as an untracked tensor: changes made through it bypass autograd."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(other).__name__}")
+        self._data = other._data
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape as an ember.Size, or the length of one dimension."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self):
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return _device.device_of(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        """The number of dimensions."""
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        """The number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Strides in elements, as PyTorch counts them."""
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self, memory_format=None):
+        return bool(self._data.flags.c_contiguous)
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0] if isinstance(self._data, np.ndarray) \
+            else self._data.data.ptr
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    # ---- autograd fields ----------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set whether autograd records operations on this leaf tensor; returns self."""
+        requires_grad = bool(requires_grad)
+        if self.grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
+                               "use a computed variable in a subgraph that doesn't require differentiation "
+                               "use var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients "
+                               f"(this one is {self.dtype}); convert it first, e.g. x.float()")
+        self._requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        """True for tensors made by the user (or not requiring grad): their .grad is filled."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self.retains_grad and self._grad is None:
+            import warnings
+            warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                          "Its .grad attribute won't be populated during autograd.backward(). If you "
+                          "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                          ".retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: got "
+                                   f"{list(value._data.shape)}, expected {list(self._data.shape)}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: got {value.dtype}, "
+                                   f"expected {self.dtype}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version(self):
+        """How many times this tensor's storage was modified in place (shared with its views)."""
+        return self._vc[0]
+
+    @property
+    def retains_grad(self):
+        return self.grad_fn is not None and self._extra is not None and self._extra.get("retains_grad", False)
+
+    def retain_grad(self):
+        """Fill .grad of this non-leaf tensor during backward, as for leaves."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self.retains_grad:
+            return
+        from .autograd.node import retain_grad
+        retain_grad(self)
+
+    def register_hook(self, hook):
+        """Call hook(grad) when the gradient of this tensor is computed; a non-None return replaces
+        the gradient. Returns a handle whose remove() unregisters it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd.node import register_tensor_hook
+        return register_tensor_hook(self, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. graph leaves and accumulate it into their .grad."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """A tensor sharing this one's storage (and version counter), cut from the graph."""
+        t = _wrap(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self):
+        """Cut this tensor from the graph in place, making it a leaf."""
+        self.grad_fn, self._requires_grad, self._output_nr = None, False, 0
+        return self
+
+    # ---- conversion ---------------------------------------------------------------------------
+    def numpy(self, *, force=False):
+        """The data as a numpy array sharing memory (cpu tensors that do not require grad)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        if not isinstance(self._data, np.ndarray):
+            if not force:
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. "
+                                f"Use Tensor.cpu() to copy the tensor to host memory first.")
+            return self._data.get()
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """The data as (nested) Python lists of numbers."""
+        return self._data.tolist() if isinstance(self._data, np.ndarray) else self._data.get().tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no' if self._data.size == 0 else 'more than one'}"
+                               f" value{'s' if self._data.size else ''} is ambiguous")
+        return bool(self.item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return object.__format__(repr(self), spec)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self.detach().cpu().numpy().copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment. Use .detach().clone() first.")
+        t = _wrap(self._data.copy(), self._requires_grad)
+        if self._grad is not None:
+            t._grad = _wrap(self._grad._data.copy())
+        memo[id(self)] = t
+        return t
+
+    # ---- dtype and device conversion ----------------------------------------------------------
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+        """Cast and/or move: to(dtype), to(device), to(device, dtype), to(other_tensor)."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, _dtype.dtype) or (isinstance(a, type) and a in (float, int, bool)):
+                dtype = a
+            elif a is not None:
+                device = a
+        out = self
+        if device is not None:
+            device = _device.as_device(device)
+            if device != self.device:
+                from .ops.pointwise import to_device
+                out = to_device(out, device)
+        if dtype is not None:
+            dtype = _dtype.to_dtype(dtype)
+            if dtype.np != out._data.dtype:
+                from .ops.pointwise import cast
+                out = cast(out, dtype)
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def type(self, dtype=None, non_blocking=False):
+        """With no argument, the legacy type name ('ember.FloatTensor'); otherwise a cast."""
+        if dtype is None:
+            from ._creation import legacy_type_name
+            return legacy_type_name(self)
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            from ._creation import legacy_dtype_of_name
+            dtype = legacy_dtype_of_name(dtype)
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def cpu(self):
+        return self.to(device="cpu")
+
+    def cuda(self, device=None):
+        return self.to(device=_device.device("cuda", device if isinstance(device, int) else None)
+                       if not isinstance(device, (str, _device.device)) else device)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from ._creation import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                      requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+                     requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+                    requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from ._creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                    requires_grad=requires_grad)
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints that prints as ember.Size([2, 3])."""
+
+    def __repr__(self):
+        return f"ember.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+def _rebuild(array, requires_grad):
+    return _wrap(array, requires_grad)
+
+
+def _wrap(data, requires_grad=False, grad_fn=None, output_nr=0):
+    """Wrap a backend array in a Tensor without validation: the internal hot path."""
+    t = _new(Tensor)
+    t._data = data
+    t._requires_grad = requires_grad
+    t.grad_fn = grad_fn
+    t._output_nr = output_nr
+    t._grad = None
+    t._vc = [0]
+    t._extra = None
+    return t
+
+
+def _init(t, data, requires_grad):
+    t._data, t.grad_fn, t._output_nr, t._grad, t._vc, t._extra = data, None, 0, None, [0], None
+    t._requires_grad = False
+    if requires_grad:
+        t.requires_grad_(True)
+
+
+def _wrap_dim(dim, ndim):
+    """A dimension index in [0, ndim), from a possibly negative one; 0-d tensors accept 0 and -1."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def is_tensor(obj):
+    """True if obj is an ember Tensor."""
+    return isinstance(obj, Tensor)

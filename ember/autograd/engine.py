@@ -1,0 +1,220 @@
+"""The backward pass: iterative, dependency-counted, gradients un-broadcast in one place.
+
+Gradients travel as backend arrays (fast first-order backward) or, under create_graph=True, as ember
+tensors whose operations are recorded, which gives higher derivatives.
+"""
+import sys
+
+from .._tensor import Tensor, _wrap
+from . import grad_mode
+from .anomaly import anomaly_state, check_nan, report
+from .node import AccumulateGrad
+
+__all__ = ["run_backward"]
+
+_getrefcount = sys.getrefcount
+
+
+def _walk(roots, targets):
+    """Count each node's incoming edges. With targets (a set of nodes whose gradient is wanted),
+    keep only nodes on a path to a target: `run` marks which of them must execute."""
+    roots = list(dict.fromkeys(roots))
+    if targets is None:
+        deps, stack, root_set = {}, list(roots), set(roots)
+        while stack:
+            for nxt, _ in stack.pop().next_functions:
+                if nxt is not None:
+                    c = deps.get(nxt)
+                    if c is None:
+                        deps[nxt] = 1
+                        if nxt not in root_set:
+                            stack.append(nxt)
+                    else:
+                        deps[nxt] = c + 1
+        return deps, None
+    # post-order walk with an explicit stack, then mark nodes that lead to a target
+    order, seen, stack = [], set(roots), [(r, 0) for r in reversed(roots)]
+    while stack:
+        node, i = stack.pop()
+        nf = node.next_functions
+        while i < len(nf) and (nf[i][0] is None or nf[i][0] in seen):
+            i += 1
+        if i < len(nf):
+            stack.append((node, i + 1))
+            seen.add(nf[i][0])
+            stack.append((nf[i][0], 0))
+        else:
+            order.append(node)
+    run, needed = set(), set()
+    for node in order:
+        if any(nxt in needed for nxt, _ in node.next_functions):
+            run.add(node)
+            needed.add(node)
+        if node in targets:
+            needed.add(node)
+    deps = {}
+    for node in run:
+        for nxt, _ in node.next_functions:
+            if nxt in needed:
+                deps[nxt] = deps.get(nxt, 0) + 1
+    return deps, run
+
+
+def _invalid(node, i, got, expected):
+    raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                       f"{list(got)} but expected shape compatible with {list(expected)}")
+
+
+def _sum_to(g, shape, node, i):
+    """Sum a broadcast gradient back to an input's shape (the one place broadcasting is undone)."""
+    gs = g.shape
+    lead = len(gs) - len(shape)
+    if lead < 0:
+        _invalid(node, i, gs, shape)
+    axes = list(range(lead))
+    for d, s in enumerate(shape):
+        if s != gs[d + lead]:
+            if s != 1:
+                _invalid(node, i, gs, shape)
+            axes.append(d + lead)
+    if isinstance(g, Tensor):
+        return g.sum(tuple(axes), keepdim=True).reshape(shape) if axes else g.reshape(shape)
+    return g.sum(axis=tuple(axes), keepdims=True).reshape(shape) if axes else g.reshape(shape)
+
+
+def _cast(g, dt):
+    return g.to(_wrap(g._data[:0].astype(dt)).dtype) if isinstance(g, Tensor) else g.astype(dt)
+
+
+def _as_tensor(g, graph):
+    return g if graph else _wrap(g)
+
+
+def _run_hooks(hooks, g, graph):
+    for hook in list(hooks.values()):
+        r = hook(_as_tensor(g, graph))
+        if r is not None:
+            g = r if graph else r._data
+    return g
+
+
+def _accumulate_leaf(node, g, graph):
+    var = node.variable
+    extra = var._extra
+    if extra is not None and "hooks" in extra:
+        g = _run_hooks(extra["hooks"], g, graph)
+    old = var._grad
+    if graph:
+        var._grad = g if old is None else old + g
+    elif old is None:
+        # NOTE: keep g itself only when nothing else refers to it or its memory (a pass-through
+        # gradient is shared with another leaf or with the caller); 2 = this frame + getrefcount's.
+        var._grad = _wrap(g if g.base is None and _getrefcount(g) <= 2 else g.copy())
+    elif old._requires_grad:
+        var._grad = _wrap(old._data + g)
+    else:
+        old._data += g
+    if node._post_hooks:
+        for hook in list(node._post_hooks.values()):
+            hook((), (_as_tensor(g, graph),))
+
+
+def _node_hooks(node, grads, graph):
+    """Tensor hooks and retain_grad on this node's outputs, then the node's own pre-hooks."""
+    th = node._tensor_hooks
+    if th:
+        for nr, hooks in th.items():
+            if grads[nr] is not None:
+                grads[nr] = _run_hooks(hooks, grads[nr], graph)
+    if node._retained:
+        for nr, ref in node._retained.items():
+            t = ref()
+            g = grads[nr]
+            if t is not None and g is not None:
+                g = g if graph else g.copy()
+                t._grad = _as_tensor(g, graph) if t._grad is None else t._grad + _as_tensor(g, graph)
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks.values()):
+            r = hook(tuple(None if g is None else _as_tensor(g, graph) for g in grads))
+            if r is not None:
+                grads[:] = [None if g is None else g if graph else g._data for g in r]
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, accumulate=True):
+    """Backpropagate root_grads from roots, a list of (node, output_nr).
+
+    With targets (nodes whose incoming gradient is wanted), only the graph leading to them runs, and
+    the gradients arriving at them are returned as {node: [grad per output]}; leaves accumulate .grad
+    only when `accumulate` is set and they are targets or no targets are given.
+    """
+    graph = create_graph
+    deps, run = _walk([n for n, _ in roots], targets)
+    buffers = {}
+    for (node, nr), g in zip(roots, root_grads):
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node._out_meta)
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+    ready = [n for n in buffers if n not in deps]
+    if run is not None:
+        ready = [n for n in ready if n in run or n in targets]
+    captured = {}
+    anomaly = anomaly_state.enabled
+    with grad_mode.set_grad_enabled(graph):
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None)
+            if grads is None:  # no gradient reached this node: only release its dependants
+                for nxt, _ in node.next_functions:
+                    if nxt is not None and nxt in deps:
+                        deps[nxt] -= 1
+                        if deps[nxt] == 0:
+                            ready.append(nxt)
+                continue
+            if node._tensor_hooks or node._retained or node._pre_hooks:
+                _node_hooks(node, grads, graph)
+            if targets is not None and node in targets:
+                captured[node] = grads
+            if type(node) is AccumulateGrad:
+                if accumulate and (targets is None or node in targets):
+                    _accumulate_leaf(node, grads.pop(), graph)
+                continue
+            if run is not None and node not in run:
+                continue
+            if anomaly:
+                try:
+                    grads_in = node._apply(grads, graph)
+                except Exception:
+                    report(node)
+                    raise
+                check_nan(node, grads_in, lambda g: bool((g != g).any()))
+            else:
+                grads_in = node._apply(grads, graph)
+            del grads
+            if not retain_graph:
+                node._release()
+            if node._post_hooks:
+                for hook in list(node._post_hooks.values()):
+                    hook(tuple(None if g is None else _as_tensor(g, graph) for g in grads_in), ())
+            for i, (nxt, nr) in enumerate(node.next_functions):
+                if nxt is None or (run is not None and nxt not in deps):
+                    continue
+                g = grads_in[i]
+                if g is not None:
+                    shape, dt = nxt._out_meta[nr]
+                    data = g._data if graph else g
+                    if data.shape != shape:
+                        g = _sum_to(g, shape, node, i)
+                    if data.dtype != dt:
+                        g = _cast(g, dt)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * len(nxt._out_meta)
+                        buf[nr] = g
+                    else:
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
+                c = deps[nxt] - 1
+                deps[nxt] = c
+                if c == 0:
+                    ready.append(nxt)
+    return captured

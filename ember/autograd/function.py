@@ -1,0 +1,295 @@
+"""Function (custom ops with ctx.save_for_backward ...) and Op, the base of ember's own ops.
+
+Both put one Node in the graph per call. An Op's forward runs on backend arrays and its backward on
+ember tensors, so that backward is itself recorded when create_graph=True.
+"""
+import functools
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from . import grad_mode
+from .anomaly import anomaly_state, record_trace
+from .node import Node, edge, save_input, save_output, unpack
+
+__all__ = ["Function", "FunctionCtx", "Op", "once_differentiable", "as_array"]
+
+_new = object.__new__
+_state = grad_mode.state
+
+
+def as_array(a):
+    """NumPy returns scalars from ufuncs on 0-d arrays; turn them back into 0-d arrays."""
+    return np.asarray(a) if isinstance(a, np.generic) else a
+
+
+def _wrap_outputs(node, outs, requires, non_differentiable=()):
+    tensors = []
+    metas = []
+    for i, o in enumerate(outs):
+        o = as_array(o)
+        r = requires and i not in non_differentiable and o.dtype.kind in "fc"
+        tensors.append(_wrap(o, r, node if r else None, i))
+        metas.append((o.shape, o.dtype))
+    node._out_meta = tuple(metas)
+    return tensors
+
+
+def _unwrap_grads(grads):
+    return tuple(None if g is None else g._data if isinstance(g, Tensor) else g for g in grads)
+
+
+class Op(Node):
+    """An ember operation: forward(ctx, *arrays, **kwargs) on backend arrays, backward(ctx, *grads)
+    in ember tensor ops, returning one gradient (or None) per input.
+
+    retain_inputs lists the input positions backward needs, retain_output whether it needs the
+    result: they come back from ctx.saved_tensors in that order, version-checked.
+    """
+    retain_inputs = ()
+    retain_output = False
+    non_differentiable = ()     # output positions that never require grad (indices, masks)
+    is_view = False             # the result may share memory with input 0, and then its version counter
+
+    @classmethod
+    def apply(cls, *inputs, **kwargs):
+        ctx = _new(cls)
+        out = cls.forward(ctx, *[x._data if isinstance(x, Tensor) else x for x in inputs], **kwargs)
+        requires = _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+        if type(out) is tuple:
+            outs = _wrap_outputs(ctx, out, requires, cls.non_differentiable)
+        else:
+            out = as_array(out)
+            if not (requires and out.dtype.kind in "fc"):
+                t = _wrap(out)
+                if cls.is_view:
+                    t._vc = inputs[0]._vc
+                return t
+            outs = [_wrap(out, True, ctx)]
+            ctx._out_meta = ((out.shape, out.dtype),)
+        if cls.is_view and np.may_share_memory(out, inputs[0]._data):
+            outs[0]._vc = inputs[0]._vc
+        if requires:
+            ctx.next_functions = tuple(edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs)
+            saved = [save_input(inputs[i]) for i in cls.retain_inputs]
+            if cls.retain_output:
+                saved.append(save_output(outs[0]))
+            ctx._saved = tuple(saved)
+            if anomaly_state.enabled:
+                record_trace(ctx)
+        return tuple(outs) if type(out) is tuple else outs[0]
+
+    @property
+    def needs_input_grad(self):
+        return tuple(fn is not None for fn, _ in self.next_functions)
+
+    @property
+    def saved_tensors(self):
+        return self._unpack_saved(True)
+
+    def _unpack_saved(self, as_tensors):
+        if self._saved is None:
+            if self._released:
+                self._raise_released()
+            return ()
+        graph = _state.enabled
+        out = []
+        for e in self._saved:
+            v = unpack(self, e, graph)
+            out.append(_wrap(v) if as_tensors and not graph and not isinstance(v, (Tensor, int, float))
+                       and v is not None else v)
+        return tuple(out)
+
+    def _apply(self, grads, graph):
+        if graph:
+            return self.backward(self, *grads)
+        if self._saved is None and self._released:
+            self._raise_released()
+        res = self.backward(self, *[None if g is None else _wrap(g) for g in grads])
+        return _unwrap_grads(res if type(res) is tuple else (res,))
+
+
+class FunctionCtx:
+    """The ctx methods of a custom Function (the ctx is the graph node itself, as in PyTorch)."""
+
+    def save_for_backward(self, *tensors):
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save tensors (or None), but argument "
+                                f"{tensors.index(t)} is of type {type(t).__name__}")
+        self._to_save = tensors
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff = tensors
+
+    def set_materialize_grads(self, value):
+        self._materialize = bool(value)
+
+    @property
+    def saved_tensors(self):
+        if self._saved is None:
+            if self._released:
+                self._raise_released()
+            return ()
+        return tuple(None if e is None else unpack(self, e, True) for e in self._saved)
+
+    @property
+    def needs_input_grad(self):
+        return self._needs_input_grad
+
+
+class _FunctionMeta(type):
+    """Each Function subclass gets its node class, named <Name>Backward as in PyTorch."""
+
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        cls._backward_cls = type(name + "Backward", (_FunctionNode,), {"_function": cls})
+
+
+class _FunctionNode(FunctionCtx, Node):
+    _to_save = ()
+    _dirty = ()
+    _non_diff = ()
+    _materialize = True
+
+    def _apply(self, grads, graph):
+        fn = self._function
+        if self._materialize:
+            grads = [g if g is not None else _zeros(meta, graph) for g, meta in zip(grads, self._out_meta)]
+        if not graph:
+            grads = [None if g is None else _wrap(g) for g in grads]
+        res = fn.backward(self, *grads)
+        res = res if type(res) is tuple else (res,)
+        n = len(self.next_functions)
+        if len(res) < n or any(r is not None for r in res[n:]):
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                               f"(expected {n}, got {len(res)})")
+        res = res[:n]
+        for i, (r, (nxt, _)) in enumerate(zip(res, self.next_functions)):
+            if r is not None and not isinstance(r, Tensor):
+                raise TypeError(f"function {self.name()} returned a gradient of type {type(r).__name__} "
+                                f"at index {i}; expected a Tensor or None")
+        return res if graph else _unwrap_grads(res)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
+                           "Please use new-style autograd function with static forward method.")
+
+
+def _zeros(meta, graph):
+    shape, dt = meta
+    z = np.zeros(shape, dt)
+    return _wrap(z) if graph else z
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base class of custom differentiable operations.
+
+    Subclass it with static forward(ctx, *args) and backward(ctx, *grad_outputs), then call
+    MyFunction.apply(*args). backward returns one gradient (or None) per forward argument.
+    """
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
+                           "Please use new-style autograd function with static forward method. "
+                           "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = cls._backward_cls()
+        tensor_args = [a for a in args if isinstance(a, Tensor)]
+        requires = _state.enabled and any(t._requires_grad for t in tensor_args)
+        ctx._needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with grad_mode.no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        if not requires:
+            return out
+        ctx.next_functions = tuple(edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        dirty = {id(t) for t in ctx._dirty}
+        non_diff = {id(t) for t in ctx._non_diff}
+        input_ids = {id(a) for a in tensor_args}
+        result, metas = [], []
+        for i, o in enumerate(outs):
+            if not isinstance(o, Tensor):
+                result.append(o)
+                metas.append(None)
+                continue
+            if id(o) in dirty:
+                _check_inplace(o)
+                o._vc[0] += 1
+            elif id(o) in input_ids:
+                o = o.view_as(o)  # returning an input unchanged: a new tensor, as PyTorch does
+            if id(o) not in non_diff and o._data.dtype.kind in "fc":
+                o.grad_fn, o._requires_grad, o._output_nr = ctx, True, i
+            else:
+                o.grad_fn, o._requires_grad = None, False
+            result.append(o)
+            metas.append((o._data.shape, o._data.dtype))
+        ctx._out_meta = tuple(metas)
+        ctx._saved = tuple(None if t is None else save_input(t) if (t.grad_fn is not ctx) else
+                           save_output(t) for t in ctx._to_save)
+        ctx._to_save = ()
+        if anomaly_state.enabled:
+            record_trace(ctx)
+        return result[0] if single else tuple(result)
+
+
+def _check_inplace(t):
+    if t.grad_fn is None and t._requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def once_differentiable(backward):
+    """Decorate a Function's backward that cannot itself be differentiated: it runs under no_grad,
+    and a create_graph backward through it raises if a gradient of the result is asked for."""
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            res = backward(ctx, *grads)
+        if not _state.enabled or not any(isinstance(g, Tensor) and g._requires_grad for g in grads):
+            return res
+        single = not isinstance(res, tuple)
+        return (_once_marked(ctx, res),) if single else tuple(_once_marked(ctx, r) for r in res)
+    return wrapper
+
+
+class DelayedError(Op):
+    """Passes a value through; raises if a gradient ever flows back into it."""
+
+    @staticmethod
+    def forward(ctx, x, msg):
+        ctx.msg = msg
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(ctx.msg)
+
+
+def _once_marked(ctx, r):
+    if not isinstance(r, Tensor):
+        return r
+    r = r.detach().requires_grad_(r.is_floating_point())
+    if not r._requires_grad:
+        return r
+    return DelayedError.apply(r, f"trying to differentiate twice a function that was marked with "
+                                  f"@once_differentiable ({ctx.name()})")

@@ -1,0 +1,1 @@
+"""jacobian, hessian, vjp, jvp (to be written)."""

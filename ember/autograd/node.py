@@ -1,0 +1,182 @@
+"""Node (what grad_fn returns), AccumulateGrad for leaves, saved tensors and hooks."""
+import itertools
+import weakref
+
+from .._tensor import Tensor, _wrap
+
+__all__ = ["Node", "AccumulateGrad", "RemovableHandle"]
+
+_handle_ids = itertools.count()
+
+
+class RemovableHandle:
+    """Returned by register_hook: remove() unregisters the hook."""
+
+    def __init__(self, hooks_dict):
+        self.id = next(_handle_ids)
+        self._hooks = weakref.ref(hooks_dict) if hooks_dict is not None else None
+
+    def remove(self):
+        hooks = self._hooks() if self._hooks is not None else None
+        if hooks is not None:
+            hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class _HookDict(dict):
+    """A dict that a weakref can point to (plain dicts cannot be weakly referenced)."""
+    __slots__ = ("__weakref__",)
+
+
+class Node:
+    """A recorded operation in the graph: grad_fn of the tensors it produced.
+
+    next_functions holds one (node, output_nr) pair per input: the node that produced that input
+    (an AccumulateGrad for a leaf), or (None, 0) for inputs that need no gradient.
+    """
+    next_functions = ()
+    _out_meta = ()            # ((shape, numpy dtype), ...) per output: where gradients are summed to
+    _saved = None             # what backward needs, see save()
+    _released = False
+    _pre_hooks = None         # {handle id: fn(grad_outputs)}
+    _post_hooks = None        # {handle id: fn(grad_inputs, grad_outputs)}
+    _tensor_hooks = None      # {output_nr: {handle id: fn(grad)}} from Tensor.register_hook
+    _retained = None          # {output_nr: weakref to a tensor whose .grad is kept}
+    _trace = None             # forward stack trace, under detect_anomaly
+    _metadata = None
+
+    def name(self):
+        """The op's name as PyTorch gives it (MulBackward0 ...)."""
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node computed its gradients."""
+        if self._post_hooks is None:
+            self._post_hooks = _HookDict()
+        h = RemovableHandle(self._post_hooks)
+        self._post_hooks[h.id] = fn
+        return h
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node; a non-None return replaces grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = _HookDict()
+        h = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[h.id] = fn
+        return h
+
+    def _raise_released(self):
+        raise RuntimeError(
+            f"Trying to backward through the graph a second time (or directly access saved tensors after "
+            f"they have already been freed): {self.name()} freed its saved values after the first "
+            f"backward. Specify retain_graph=True in the first .backward() or autograd.grad() call if you "
+            f"need to backward through the graph a second time, or recompute the forward pass.")
+
+    def _release(self):
+        if self._saved is not None:
+            self._saved = None
+            self._released = True
+
+
+# ---- saved tensors: (tensor, version) for inputs; (array, counter, version) for outputs -----------
+# An output is never stored as a Tensor: output -> grad_fn -> node -> output would be a cycle.
+
+def save_input(t):
+    return (t, t._vc[0]) if type(t) is Tensor or isinstance(t, Tensor) else (t, None)
+
+
+def save_output(t):
+    return (t._data, t._vc, t._vc[0], t._output_nr)
+
+
+def unpack(node, entry, graph):
+    """A saved value: the array (graph=False) or a Tensor connected to the graph (graph=True)."""
+    if len(entry) == 2:
+        t, v = entry
+        if v is None:
+            return t
+        if t._vc[0] != v:
+            _raise_modified(node, t._data, t.grad_fn, t._output_nr, t._vc[0], v)
+        return t if graph else t._data
+    data, vc, v, nr = entry
+    if vc[0] != v:
+        _raise_modified(node, data, node, nr, vc[0], v)
+    return _wrap(data, True, node, nr) if graph else data
+
+
+def _raise_modified(node, data, grad_fn, output_nr, now, expected):
+    from .._tensor_str import type_name
+    where = f", which is output {output_nr} of {grad_fn.name()}," if grad_fn is not None else ""
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{type_name(data)} {list(data.shape)}]{where} is at version {now}; expected "
+        f"version {expected} instead. It was saved by {node.name()}. Hint: replace the in-place "
+        f"operation (add_, x[...] = ..., +=) by its out-of-place form, or call .clone() before it.")
+
+
+class AccumulateGrad(Node):
+    """The node that sums a gradient into a leaf tensor's .grad."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._out_meta = ((variable._data.shape, variable._data.dtype),)
+
+
+def grad_accumulator(leaf):
+    """The one AccumulateGrad node of a leaf that requires grad (shared while it lives)."""
+    extra = leaf._extra
+    if extra is None:
+        extra = leaf._extra = {}
+    ref = extra.get("acc")
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(leaf)
+        extra["acc"] = weakref.ref(acc)
+    return acc
+
+
+def edge(t):
+    """The (node, output_nr) pair that leads from a consumer of tensor t back into the graph."""
+    if t._requires_grad:
+        fn = t.grad_fn
+        return (fn, t._output_nr) if fn is not None else (grad_accumulator(t), 0)
+    return (None, 0)
+
+
+def register_tensor_hook(t, hook):
+    if t.grad_fn is None:
+        extra = t._extra if t._extra is not None else {}
+        t._extra = extra
+        hooks = extra.setdefault("hooks", _HookDict())
+    else:
+        node = t.grad_fn
+        if node._tensor_hooks is None:
+            node._tensor_hooks = {}
+        hooks = node._tensor_hooks.setdefault(t._output_nr, _HookDict())
+    h = RemovableHandle(hooks)
+    hooks[h.id] = hook
+    return h
+
+
+def retain_grad(t):
+    node = t.grad_fn
+    if node._retained is None:
+        node._retained = {}
+    node._retained[t._output_nr] = weakref.ref(t)
+    if t._extra is None:
+        t._extra = {}
+    t._extra["retains_grad"] = True

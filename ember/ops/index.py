@@ -1,0 +1,1 @@
+"""Indexing: getitem/setitem, gather, scatter, index_select, masked ops, nonzero, take."""

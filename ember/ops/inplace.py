@@ -1,0 +1,130 @@
+"""In-place forms (add_, mul_, clamp_, zero_, fill_, copy_ ...): one rule for all of them.
+
+An in-place op computes its out-of-place result, writes it into the tensor's memory, bumps the
+version counter (so saved copies of the old value are detected), and, when recorded, makes the
+result's node the tensor's grad_fn.
+"""
+import numpy as np
+
+from .._device import array_module
+from .._dtype import from_numpy_dtype, can_cast
+from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
+from ..autograd.function import Op
+
+_state = grad_mode.state
+
+
+def check_inplace(t):
+    """PyTorch's rule: a leaf that requires grad cannot be modified in place while recording."""
+    if _state.enabled and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. "
+                           "Wrap the update in `with ember.no_grad():` (as optimizers do) or operate on "
+                           "x.detach() / a clone.")
+
+
+def apply_inplace(self, fn, *args, **kwargs):
+    """Run fn(self, *args, **kwargs) and store its result into self's memory; returns self."""
+    check_inplace(self)
+    recording = _state.enabled and (self._requires_grad or any(
+        isinstance(a, Tensor) and a._requires_grad for a in args))
+    # NOTE: a recorded op sees a snapshot of the old value: backward may need it after it is overwritten
+    src = _wrap(self._data.copy(), self._requires_grad, self.grad_fn, self._output_nr) if recording else self
+    res = fn(src, *args, **kwargs)
+    write_into(self, res._data)
+    if recording and res._requires_grad:
+        self.grad_fn, self._requires_grad, self._output_nr = res.grad_fn, True, res._output_nr
+    return self
+
+
+def write_into(self, data):
+    """Copy data into self's memory (broadcasting, same-kind casting) and bump its version."""
+    d = self._data
+    if data.shape != d.shape:
+        try:
+            target = np.broadcast_shapes(data.shape, d.shape)
+        except ValueError:
+            target = None
+        if target != d.shape:
+            raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the broadcast shape "
+                               f"{list(target) if target is not None else list(data.shape)}")
+    if data.dtype != d.dtype and not can_cast(from_numpy_dtype(data.dtype), from_numpy_dtype(d.dtype)):
+        raise RuntimeError(f"result type {from_numpy_dtype(data.dtype).name.capitalize()} can't be cast to the "
+                           f"desired output type {from_numpy_dtype(d.dtype).name.capitalize()}")
+    if data is not d:
+        d[...] = data
+    self._vc[0] += 1
+
+
+def inplace(fn, name):
+    """The in-place method `name` (e.g. add_) of the out-of-place op fn."""
+    def method(self, *args, **kwargs):
+        return apply_inplace(self, fn, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place version of {fn.__name__}."
+    return method
+
+
+class FillBackward0(Op):
+    """x overwritten by a value: no gradient reaches x; a tensor value gets the summed gradient."""
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return array_module(x).full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, g.sum() if ctx.needs_input_grad[1] else None
+
+
+def _fill_(self, value):
+    """Fill with value (a number or a 0-d tensor), in place."""
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
+    return apply_inplace(self, FillBackward0.apply, value)
+
+
+def _zero_(self):
+    """Fill with zeros, in place."""
+    return _fill_(self, 0)
+
+
+def _copy_(self, src, non_blocking=False):
+    """Copy src's values into self (broadcasting, casting); gradients flow to src."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    dt = self.dtype
+    return apply_inplace(self, lambda s, v: (v.to(dtype=dt, device=s.device)).expand(s.shape) + s * 0, src)
+
+
+def _methods():
+    from . import pointwise as P
+    names = dict(add=P.add, sub=P.sub, mul=P.mul, div=P.div, pow=P.pow, neg=P.neg, abs=P.abs, exp=P.exp,
+                 log=P.log, log2=P.log2, log10=P.log10, log1p=P.log1p, expm1=P.expm1, sqrt=P.sqrt, rsqrt=P.rsqrt,
+                 square=P.square, reciprocal=P.reciprocal, sin=P.sin, cos=P.cos, tan=P.tan, asin=P.asin,
+                 acos=P.acos, atan=P.atan, sinh=P.sinh, cosh=P.cosh, tanh=P.tanh, sigmoid=P.sigmoid, relu=P.relu,
+                 sign=P.sign, floor=P.floor, ceil=P.ceil, trunc=P.trunc, frac=P.frac, round=P.round,
+                 clamp=P.clamp, clip=P.clamp, clamp_min=P.clamp_min, clamp_max=P.clamp_max, lerp=P.lerp,
+                 remainder=P.remainder, fmod=P.fmod, atan2=P.atan2, maximum=P.maximum, minimum=P.minimum,
+                 floor_divide=P.floor_divide, multiply=P.mul, divide=P.div, subtract=P.sub, true_divide=P.div,
+                 negative=P.neg, logical_not=P.logical_not, logical_and=P.logical_and, logical_or=P.logical_or,
+                 eq=P.eq, ne=P.ne, lt=P.lt, le=P.le, gt=P.gt, ge=P.ge)
+    for base, fn in names.items():
+        setattr(Tensor, base + "_", inplace(fn, base + "_"))
+    Tensor.zero_ = _zero_
+    Tensor.fill_ = _fill_
+    Tensor.copy_ = _copy_
+    Tensor.__iadd__ = inplace(P.add, "__iadd__")
+    Tensor.__isub__ = inplace(P.sub, "__isub__")
+    Tensor.__imul__ = inplace(P.mul, "__imul__")
+    Tensor.__itruediv__ = inplace(P.div, "__itruediv__")
+    Tensor.__ifloordiv__ = inplace(P.floor_divide, "__ifloordiv__")
+    Tensor.__imod__ = inplace(P.remainder, "__imod__")
+    Tensor.__ipow__ = inplace(P.pow, "__ipow__")
+    Tensor.__iand__ = inplace(P.bitwise_and, "__iand__")
+    Tensor.__ior__ = inplace(P.bitwise_or, "__ior__")
+    Tensor.__ixor__ = inplace(P.bitwise_xor, "__ixor__")
+
+
+_methods()

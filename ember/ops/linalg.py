@@ -1,0 +1,1 @@
+"""Linear algebra: matmul, mm, bmm, mv, dot, outer, einsum, tril, triu, diag, trace."""

@@ -1,0 +1,517 @@
+"""Unary and binary math with broadcasting, each derivative on the line of its forward.
+
+A table entry's backward formula takes the incoming gradient `g`, then the saved values it names
+(x: the input; a, b: the two inputs; out: the result) and, last, `m`: the namespace of math
+functions. The parameter names decide what the forward saves. The same formula runs on backend
+arrays (m = numpy or cupy: fast first-order backward) or on ember tensors (m = ember: recorded,
+for create_graph=True).
+"""
+import inspect
+import math
+import sys
+
+import numpy as np
+
+from .._device import array_module, move
+from .._dtype import get_default_dtype, result_type, from_numpy_dtype
+from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
+from ..autograd.anomaly import anomaly_state, record_trace
+from ..autograd.function import Op, as_array
+from ..autograd.node import edge, save_input, save_output, unpack
+
+_new = object.__new__
+_state = grad_mode.state
+_SLOTS = {"x": 0, "a": 0, "b": 1, "out": 2}
+
+
+class Pointwise(Op):
+    """Node of a table-defined op: one formula per input, see the module docstring."""
+    formulas = ()   # per input: (fn, positions in _saved of the values it takes, takes m)
+
+    def _apply(self, grads, graph):
+        g = grads[0]
+        saved = self._saved
+        if saved is None:
+            if self._released:
+                self._raise_released()
+            vals = ()
+        else:
+            vals = [None if e is None else unpack(self, e, graph) for e in saved]
+        m = sys.modules["ember"] if graph else array_module(g)
+        out = []
+        for (fn, idx, takes_m), (nxt, _) in zip(self.formulas, self.next_functions):
+            if nxt is None:
+                out.append(None)
+            elif takes_m:
+                out.append(fn(g, *[vals[i] for i in idx], m))
+            else:
+                out.append(fn(g, *[vals[i] for i in idx]))
+        return out
+
+
+def _node_class(name, bwds):
+    """The node class for formulas bwds (one per input), and which of x/a, b, out it saves."""
+    formulas, used = [], set()
+    for fn in bwds:
+        params = list(inspect.signature(fn).parameters)[1:]
+        takes_m = params[-1:] == ["m"]
+        names = params[:-1] if takes_m else params
+        idx = tuple(_SLOTS[n] for n in names)
+        used.update(idx)
+        formulas.append((fn, idx, takes_m))
+    cls = type(name, (Pointwise,), {"formulas": tuple(formulas)})
+    return cls, (0 in used, 1 in used, 2 in used)
+
+
+def _record(cls, saves, inputs, out):
+    """Make the node for a result `out` of inputs (tensors or numbers) that require grad."""
+    node = _new(cls)
+    node.next_functions = tuple(edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs)
+    node._out_meta = ((out.shape, out.dtype),)
+    t = _wrap(out, True, node)
+    if saves[0] or saves[1] or saves[2]:
+        node._saved = (save_input(inputs[0]) if saves[0] else None,
+                       save_input(inputs[1]) if saves[1] else None,
+                       save_output(t) if saves[2] else None)
+    if anomaly_state.enabled:
+        record_trace(node)
+    return t
+
+
+def _check_tensor(fname, x):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(x).__name__}")
+
+
+def unary(name, fwd, bwd=None, floating=True):
+    """Define op `name` on one tensor: fwd(xp, array), and bwd(g, ...) unless not differentiable.
+
+    floating=True: integer and bool inputs give default-float results, as in PyTorch."""
+    cls, saves = _node_class(name.capitalize().replace("_", "") + "Backward0", [bwd]) if bwd else (None, None)
+
+    def op(input):
+        if type(input) is not Tensor:
+            _check_tensor(name, input)
+        d = input._data
+        if floating and d.dtype.kind not in "fc":
+            d = d.astype(get_default_dtype().np)
+        out = as_array(fwd(array_module(d), d))
+        if cls is not None and input._requires_grad and _state.enabled:
+            return _record(cls, saves, (input,), out)
+        return _wrap(out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name} of input."
+    return op
+
+
+def _broadcast_error(a, b):
+    sa, sb = list(np.shape(a)), list(np.shape(b))
+    n = max(len(sa), len(sb))
+    sa, sb = [1] * (n - len(sa)) + sa, [1] * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if sa[i] != sb[i] and sa[i] != 1 and sb[i] != 1:
+            return RuntimeError(f"The size of tensor a ({sa[i]}) must match the size of tensor b ({sb[i]}) at "
+                                f"non-singleton dimension {i}: shapes {list(np.shape(a))} and "
+                                f"{list(np.shape(b))} do not broadcast")
+    return None
+
+
+def _operand(x, xp):
+    """The array or Python number of an operand, converting numpy arrays to tensors first."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, (np.ndarray, list, tuple)):
+        from .._creation import as_tensor
+        return as_tensor(x)
+    raise TypeError(f"unsupported operand type: {type(x).__name__}; expected a Tensor or a number")
+
+
+def _promoted(a, b, floating):
+    """Arrays (or numbers) of a and b in their common PyTorch result dtype."""
+    dt = result_type(a, b)
+    if floating and not dt.is_floating_point:
+        dt = get_default_dtype()
+    npd = dt.np
+    da = a._data if type(a) is Tensor else a
+    db = b._data if type(b) is Tensor else b
+    if type(a) is Tensor and da.dtype != npd:
+        da = da.astype(npd)
+    elif type(a) is not Tensor and npd.kind == "f":
+        da = float(da)
+    if type(b) is Tensor and db.dtype != npd:
+        db = db.astype(npd)
+    elif type(b) is not Tensor and npd.kind == "f":
+        db = float(db)
+    return da, db
+
+
+def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=True, node_name=None):
+    """Define op `name` on two operands (tensors or numbers) that broadcast: fwd(xp, a, b)."""
+    cls, saves = _node_class(node_name or name.capitalize() + "Backward0", [bwd_a, bwd_b]) \
+        if differentiable else (None, None)
+
+    def op(input, other):
+        a, b = input, other
+        if type(a) is Tensor and type(b) is Tensor and a._data.dtype == b._data.dtype and \
+                (not floating or a._data.dtype.kind == "f"):
+            da, db = a._data, b._data
+        elif type(a) is Tensor and type(b) is float and a._data.dtype.kind == "f":
+            da, db = a._data, b
+        else:
+            a, b = _operand(a, None), _operand(b, None)
+            if type(a) is not Tensor and type(b) is not Tensor:
+                raise TypeError(f"{name}(): expected at least one Tensor argument")
+            da, db = _promoted(a, b, floating)
+        try:
+            out = as_array(fwd(array_module(da if type(a) is Tensor else db), da, db))
+        except ValueError:
+            err = _broadcast_error(da, db)
+            if err is None:
+                raise
+            raise err from None
+        if cls is not None and _state.enabled and (
+                (type(a) is Tensor and a._requires_grad) or (type(b) is Tensor and b._requires_grad)):
+            if out.dtype.kind == "f":
+                return _record(cls, saves, (a, b), out)
+        return _wrap(out)
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+# ---- the table ---------------------------------------------------------------------------------
+LN2, LN10 = math.log(2.0), math.log(10.0)
+
+neg = unary("neg", lambda xp, x: -x, lambda g: -g, floating=False)
+positive = unary("positive", lambda xp, x: x, lambda g: g, floating=False)
+abs = unary("abs", lambda xp, x: xp.abs(x), lambda g, x, m: g * m.sign(x), floating=False)
+exp = unary("exp", lambda xp, x: xp.exp(x), lambda g, out: g * out)
+exp2 = unary("exp2", lambda xp, x: xp.exp2(x), lambda g, out: g * out * LN2)
+expm1 = unary("expm1", lambda xp, x: xp.expm1(x), lambda g, out: g * (out + 1))
+log = unary("log", lambda xp, x: xp.log(x), lambda g, x: g / x)
+log2 = unary("log2", lambda xp, x: xp.log2(x), lambda g, x: g / (x * LN2))
+log10 = unary("log10", lambda xp, x: xp.log10(x), lambda g, x: g / (x * LN10))
+log1p = unary("log1p", lambda xp, x: xp.log1p(x), lambda g, x: g / (x + 1))
+sqrt = unary("sqrt", lambda xp, x: xp.sqrt(x), lambda g, out: g / (2 * out))
+rsqrt = unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda g, out: -0.5 * g * out * out * out)
+square = unary("square", lambda xp, x: x * x, lambda g, x: 2 * g * x, floating=False)
+reciprocal = unary("reciprocal", lambda xp, x: 1 / x, lambda g, out: -g * out * out)
+sin = unary("sin", lambda xp, x: xp.sin(x), lambda g, x, m: g * m.cos(x))
+cos = unary("cos", lambda xp, x: xp.cos(x), lambda g, x, m: -g * m.sin(x))
+tan = unary("tan", lambda xp, x: xp.tan(x), lambda g, out: g * (1 + out * out))
+asin = unary("asin", lambda xp, x: xp.arcsin(x), lambda g, x, m: g / m.sqrt(1 - x * x))
+acos = unary("acos", lambda xp, x: xp.arccos(x), lambda g, x, m: -g / m.sqrt(1 - x * x))
+atan = unary("atan", lambda xp, x: xp.arctan(x), lambda g, x: g / (1 + x * x))
+sinh = unary("sinh", lambda xp, x: xp.sinh(x), lambda g, x, m: g * m.cosh(x))
+cosh = unary("cosh", lambda xp, x: xp.cosh(x), lambda g, x, m: g * m.sinh(x))
+tanh = unary("tanh", lambda xp, x: xp.tanh(x), lambda g, out: g * (1 - out * out))
+asinh = unary("asinh", lambda xp, x: xp.arcsinh(x), lambda g, x, m: g / m.sqrt(x * x + 1))
+acosh = unary("acosh", lambda xp, x: xp.arccosh(x), lambda g, x, m: g / m.sqrt(x * x - 1))
+atanh = unary("atanh", lambda xp, x: xp.arctanh(x), lambda g, x: g / (1 - x * x))
+# NOTE: exp(-log(1 + exp(-x))) never overflows, where 1 / (1 + exp(-x)) warns for x < -88 in float32
+sigmoid = unary("sigmoid", lambda xp, x: xp.exp(-xp.logaddexp(0, -x)), lambda g, out: g * out * (1 - out))
+# NOTE: the subgradient at 0 is 0, as PyTorch's threshold_backward
+relu = unary("relu", lambda xp, x: xp.maximum(x, 0), lambda g, out: g * (out > 0), floating=False)
+sign = unary("sign", lambda xp, x: xp.sign(x), lambda g: g * 0, floating=False)
+floor = unary("floor", lambda xp, x: xp.floor(x), lambda g: g * 0, floating=False)
+ceil = unary("ceil", lambda xp, x: xp.ceil(x), lambda g: g * 0, floating=False)
+trunc = unary("trunc", lambda xp, x: xp.trunc(x), lambda g: g * 0, floating=False)
+frac = unary("frac", lambda xp, x: x - xp.trunc(x), lambda g: g, floating=False)
+_round = unary("round", lambda xp, x: xp.round(x), lambda g: g * 0, floating=False)
+logical_not = unary("logical_not", lambda xp, x: xp.logical_not(x), floating=False)
+bitwise_not = unary("bitwise_not", lambda xp, x: ~x, floating=False)
+isnan = unary("isnan", lambda xp, x: xp.isnan(x), floating=False)
+isinf = unary("isinf", lambda xp, x: xp.isinf(x), floating=False)
+isfinite = unary("isfinite", lambda xp, x: xp.isfinite(x), floating=False)
+
+
+def round(input, decimals=0):
+    """Round to the nearest integer (half to even), or to `decimals` decimal places."""
+    if decimals == 0:
+        return _round(input)
+    return _round(input * 10.0 ** decimals) / 10.0 ** decimals
+
+
+_add = binary("add", lambda xp, a, b: a + b, lambda g: g, lambda g: g)
+_sub = binary("sub", lambda xp, a, b: a - b, lambda g: g, lambda g: -g)
+mul = binary("mul", lambda xp, a, b: a * b, lambda g, b: g * b, lambda g, a: g * a)
+_div = binary("div", lambda xp, a, b: a / b, lambda g, b: g / b, lambda g, a, b: -g * a / (b * b), floating=True)
+floor_divide = binary("floor_divide", lambda xp, a, b: xp.floor_divide(a, b), differentiable=False)
+remainder = binary("remainder", lambda xp, a, b: xp.remainder(a, b),
+                   lambda g: g, lambda g, a, b, m: -g * m.floor(a / b))
+fmod = binary("fmod", lambda xp, a, b: xp.fmod(a, b), lambda g: g, lambda g, a, b, m: -g * m.trunc(a / b))
+atan2 = binary("atan2", lambda xp, a, b: xp.arctan2(a, b), lambda g, a, b: g * b / (a * a + b * b),
+               lambda g, a, b: -g * a / (a * a + b * b), floating=True)
+# NOTE: PyTorch gives 0 (not nan) where the base is 0 with exponent 0, and where a non-negative
+# exponent meets a zero base in the exponent's gradient
+_pow = binary("pow", lambda xp, a, b: a ** b,
+              lambda g, a, b, m: m.where(b == 0, 0 * g, g * b * a ** (b - 1)),
+              lambda g, a, b, out, m: m.where((a == 0) & (b >= 0), 0 * g, g * out * m.log(a)))
+# NOTE: ties split the gradient in half, as PyTorch does
+maximum = binary("maximum", lambda xp, a, b: xp.maximum(a, b),
+                 lambda g, a, b, m: m.where(a == b, g / 2, g * (a > b)),
+                 lambda g, a, b, m: m.where(a == b, g / 2, g * (b > a)))
+minimum = binary("minimum", lambda xp, a, b: xp.minimum(a, b),
+                 lambda g, a, b, m: m.where(a == b, g / 2, g * (a < b)),
+                 lambda g, a, b, m: m.where(a == b, g / 2, g * (b < a)))
+fmax = binary("fmax", lambda xp, a, b: xp.fmax(a, b), differentiable=False)
+fmin = binary("fmin", lambda xp, a, b: xp.fmin(a, b), differentiable=False)
+eq = binary("eq", lambda xp, a, b: a == b, differentiable=False)
+ne = binary("ne", lambda xp, a, b: a != b, differentiable=False)
+lt = binary("lt", lambda xp, a, b: a < b, differentiable=False)
+le = binary("le", lambda xp, a, b: a <= b, differentiable=False)
+gt = binary("gt", lambda xp, a, b: a > b, differentiable=False)
+ge = binary("ge", lambda xp, a, b: a >= b, differentiable=False)
+logical_and = binary("logical_and", lambda xp, a, b: xp.logical_and(a, b), differentiable=False)
+logical_or = binary("logical_or", lambda xp, a, b: xp.logical_or(a, b), differentiable=False)
+logical_xor = binary("logical_xor", lambda xp, a, b: xp.logical_xor(a, b), differentiable=False)
+bitwise_and = binary("bitwise_and", lambda xp, a, b: a & b, differentiable=False)
+bitwise_or = binary("bitwise_or", lambda xp, a, b: a | b, differentiable=False)
+bitwise_xor = binary("bitwise_xor", lambda xp, a, b: a ^ b, differentiable=False)
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha * other, broadcasting."""
+    return _add(input, other if alpha == 1 else other * alpha)
+
+
+def sub(input, other, *, alpha=1):
+    """input - alpha * other, broadcasting."""
+    return _sub(input, other if alpha == 1 else other * alpha)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input."""
+    return _sub(other, input if alpha == 1 else input * alpha)
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other: true division, or rounded with rounding_mode 'trunc' or 'floor'."""
+    if rounding_mode is None:
+        return _div(input, other)
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        q = _div(input, other)
+        return trunc(q) if _is_float(input, other) else trunc(q).to(result_type(input, other))
+    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                     f"'{rounding_mode}'")
+
+
+def _is_float(*xs):
+    return result_type(*xs).is_floating_point
+
+
+def pow(input, exponent):
+    """input ** exponent, elementwise; either may be a number."""
+    return _pow(input, exponent)
+
+
+def float_power(input, exponent):
+    """pow computed in float64."""
+    to64 = (lambda v: v.double() if isinstance(v, Tensor) else float(v))
+    return _pow(to64(input), to64(exponent))
+
+
+multiply, divide, subtract, true_divide, arctan2 = mul, div, sub, div, atan2
+negative, absolute = neg, abs
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, fix = asin, acos, atan, asinh, acosh, atanh, trunc
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+class ClampBackward1(Op):
+    retain_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, min, max):
+        ctx.lo, ctx.hi = min, max
+        xp = array_module(x)
+        lo = min._data if isinstance(min, Tensor) else min
+        hi = max._data if isinstance(max, Tensor) else max
+        if lo is not None:
+            x = xp.maximum(x, lo)
+        if hi is not None:
+            x = xp.minimum(x, hi)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        # NOTE: the gradient passes where min <= x <= max, boundaries included, as PyTorch's clamp_backward
+        x, = ctx.saved_tensors
+        mask = None
+        if ctx.lo is not None:
+            mask = ge(x, ctx.lo)
+        if ctx.hi is not None:
+            hi_mask = le(x, ctx.hi)
+            mask = hi_mask if mask is None else logical_and(mask, hi_mask)
+        return g * mask, None, None
+
+
+def clamp(input, min=None, max=None):
+    """Limit input to [min, max]; either bound may be None, a number or a tensor."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    dt = result_type(input, *[v for v in (min, max) if v is not None])
+    if dt.np != input._data.dtype:
+        input = cast(input, dt)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    return ClampBackward1.apply(input, min, max)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+class WhereBackward0(Op):
+    retain_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        return array_module(cond).where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond, = ctx.saved_tensors
+        zero = g * 0
+        return None, where(cond, g, zero), where(cond, zero, g)
+
+
+def where(condition, input=None, other=None):
+    """Elements of input where condition holds, else of other; where(condition) is nonzero(as_tuple)."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if not isinstance(condition, Tensor):
+        raise TypeError("where(): argument 'condition' must be Tensor")
+    if condition._data.dtype != np.bool_:
+        condition = cast(condition, from_numpy_dtype(np.dtype(np.bool_)))
+    dt = result_type(*(v for v in (input, other)))
+    a = input.to(dt) if isinstance(input, Tensor) else _scalar_array(input, dt, condition)
+    b = other.to(dt) if isinstance(other, Tensor) else _scalar_array(other, dt, condition)
+    try:
+        return WhereBackward0.apply(condition, a, b)
+    except ValueError:
+        raise RuntimeError(f"where(): shapes {list(condition.shape)}, {list(np.shape(a))} and "
+                           f"{list(np.shape(b))} do not broadcast") from None
+
+
+def _scalar_array(v, dt, like):
+    return array_module(like._data).asarray(v, dtype=dt.np)
+
+
+class LerpBackward0(Op):
+    retain_inputs = (0, 1, 2)
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        return a + w * (b - a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, w = ctx.saved_tensors
+        ga = g * (1 - w) if ctx.needs_input_grad[0] else None
+        gb = g * w if ctx.needs_input_grad[1] else None
+        gw = g * (b - a) if isinstance(w, Tensor) and ctx.needs_input_grad[2] else None
+        return ga, gb, gw
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input)."""
+    return LerpBackward0.apply(input, end, weight)
+
+
+class ToCopyBackward0(Op):
+    """Casts and device moves: the gradient goes back to the input's dtype and device."""
+
+    @staticmethod
+    def forward(ctx, x, dtype=None, device=None):
+        ctx.src_dtype, ctx.src_device = from_numpy_dtype(x.dtype), None
+        if device is not None:
+            from .._device import device_of
+            ctx.src_device = device_of(x)
+            x = move(x, device)
+        return x.astype(dtype.np) if dtype is not None else x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.to(dtype=ctx.src_dtype, device=ctx.src_device), None, None
+
+
+def cast(x, dtype):
+    """x converted to dtype (recorded: the gradient is cast back)."""
+    return ToCopyBackward0.apply(x, dtype=dtype)
+
+
+def to_device(x, device):
+    """x copied to device (recorded: the gradient is moved back)."""
+    return ToCopyBackward0.apply(x, device=device)
+
+
+def _methods():
+    """Attach the operators and methods of this family to Tensor."""
+    T = Tensor
+
+    def rev(fn):
+        return lambda self, other: fn(other, self)
+
+    T.__add__ = T.__radd__ = lambda self, other: _add(self, other)
+    T.__sub__ = lambda self, other: _sub(self, other)
+    T.__rsub__ = rev(_sub)
+    T.__mul__ = T.__rmul__ = lambda self, other: mul(self, other)
+    T.__truediv__ = lambda self, other: _div(self, other)
+    T.__rtruediv__ = rev(_div)
+    T.__floordiv__ = lambda self, other: floor_divide(self, other)
+    T.__rfloordiv__ = rev(floor_divide)
+    T.__mod__ = lambda self, other: remainder(self, other)
+    T.__rmod__ = rev(remainder)
+    T.__pow__ = lambda self, other: _pow(self, other)
+    T.__rpow__ = rev(_pow)
+    T.__neg__ = neg
+    T.__pos__ = positive
+    T.__abs__ = abs
+    T.__invert__ = lambda self: logical_not(self) if self._data.dtype == np.bool_ else bitwise_not(self)
+    T.__and__ = T.__rand__ = lambda self, other: bitwise_and(self, other)
+    T.__or__ = T.__ror__ = lambda self, other: bitwise_or(self, other)
+    T.__xor__ = T.__rxor__ = lambda self, other: bitwise_xor(self, other)
+    T.__eq__ = lambda self, other: eq(self, other) if _comparable(other) else NotImplemented
+    T.__ne__ = lambda self, other: ne(self, other) if _comparable(other) else NotImplemented
+    T.__lt__ = lambda self, other: lt(self, other)
+    T.__le__ = lambda self, other: le(self, other)
+    T.__gt__ = lambda self, other: gt(self, other)
+    T.__ge__ = lambda self, other: ge(self, other)
+    for fn in (neg, positive, abs, exp, exp2, expm1, log, log2, log10, log1p, sqrt, rsqrt, square, reciprocal,
+               sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, sigmoid, relu, sign,
+               floor, ceil, trunc, frac, round, logical_not, bitwise_not, isnan, isinf, isfinite, add, sub, mul,
+               div, floor_divide, remainder, fmod, atan2, pow, float_power, maximum, minimum, fmax, fmin, eq,
+               ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, bitwise_and, bitwise_or, bitwise_xor,
+               clamp, clamp_min, clamp_max, lerp):
+        setattr(T, fn.__name__, fn)
+    for alias, fn in dict(multiply=mul, divide=div, subtract=sub, true_divide=div, arctan2=atan2,
+                          negative=neg, absolute=abs, arcsin=asin, arccos=acos, arctan=atan, arcsinh=asinh,
+                          arccosh=acosh, arctanh=atanh, fix=trunc, clip=clamp, greater=gt, greater_equal=ge,
+                          less=lt, less_equal=le, not_equal=ne).items():
+        setattr(T, alias, fn)
+    T.where = lambda self, condition, other: where(condition, self, other)
+
+
+def _comparable(other):
+    return isinstance(other, (Tensor, int, float, bool, np.ndarray, np.generic))
+
+
+_methods()
