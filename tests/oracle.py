@@ -42,11 +42,10 @@ def _run(fn, arrays, mod, dtype, spec, noncontig=False):
     for i, a in enumerate(arrays):
         if a.dtype.kind == "f":
             a = a.astype(dtype)
-        if noncontig and a.ndim >= 2:
-            a = np.ascontiguousarray(np.swapaxes(a, -1, -2)).swapaxes(-1, -2)
-        t = mod.from_numpy(a.copy()) if noncontig else mod.tensor(a)
-        if noncontig and a.ndim >= 2:
+        if noncontig and a.ndim >= 2:  # same values, transposed memory layout
             t = mod.from_numpy(np.ascontiguousarray(np.swapaxes(a, -1, -2))).transpose(-1, -2)
+        else:
+            t = mod.tensor(a)
         if spec.grad and i not in spec.nondiff and a.dtype.kind == "f":
             t.requires_grad_(True)
         ts.append(t)

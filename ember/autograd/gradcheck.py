@@ -20,21 +20,19 @@ def _diff_outputs(fn, inputs):
 
 def _numerical(fn, inputs, wrt, eps):
     """d(outputs)/d(input) column by column: a list over outputs of arrays (out.numel, inp.numel)."""
-    from .grad_mode import no_grad
     x = inputs[wrt]
     flat = x._data.reshape(-1)
     cols = []
-    with no_grad():
-        for k in range(flat.size):
-            orig = flat[k].item()
-            flat[k] = orig + eps
-            plus = [o._data.astype(np.float64).reshape(-1).copy() for o in _as_tuple(fn(*inputs))
-                    if isinstance(o, Tensor) and o.is_floating_point()]
-            flat[k] = orig - eps
-            minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _as_tuple(fn(*inputs))
-                     if isinstance(o, Tensor) and o.is_floating_point()]
-            flat[k] = orig
-            cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+    for k in range(flat.size):
+        orig = flat[k].item()
+        flat[k] = orig + eps
+        plus = [o._data.astype(np.float64).reshape(-1).copy() for o in _as_tuple(fn(*inputs))
+                if isinstance(o, Tensor) and o.is_floating_point()]
+        flat[k] = orig - eps
+        minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _as_tuple(fn(*inputs))
+                 if isinstance(o, Tensor) and o.is_floating_point()]
+        flat[k] = orig
+        cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     n_out = len(cols[0]) if cols else 0
     return [np.stack([c[j] for c in cols], axis=1) if cols else None for j in range(n_out)]
 

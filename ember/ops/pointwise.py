@@ -20,6 +20,8 @@ from ..autograd.anomaly import anomaly_state, record_trace
 from ..autograd.function import Op, as_array
 from ..autograd.node import edge, save_input, save_output, unpack
 
+__all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal"]
+
 _new = object.__new__
 _state = grad_mode.state
 _SLOTS = {"x": 0, "a": 0, "b": 1, "out": 2}
@@ -47,7 +49,7 @@ class Pointwise(Op):
                 out.append(fn(g, *[vals[i] for i in idx], m))
             else:
                 out.append(fn(g, *[vals[i] for i in idx]))
-        return out
+        return out if graph else [None if r is None else as_array(r) for r in out]
 
 
 def _node_class(name, bwds):
@@ -308,6 +310,9 @@ def _is_float(*xs):
 
 def pow(input, exponent):
     """input ** exponent, elementwise; either may be a number."""
+    if not isinstance(input, Tensor) and isinstance(exponent, Tensor):
+        # a number base becomes a 0-d tensor, so that the exponent's gradient can take its log
+        input = _wrap(array_module(exponent._data).asarray(input, dtype=result_type(input, exponent).np))
     return _pow(input, exponent)
 
 
@@ -397,8 +402,10 @@ def where(condition, input=None, other=None):
     """Elements of input where condition holds, else of other; where(condition) is nonzero(as_tuple)."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    if not isinstance(condition, Tensor):
-        raise TypeError("where(): argument 'condition' must be Tensor")
+    if isinstance(condition, (bool, np.bool_)):
+        condition = _wrap(np.asarray(condition))
+    elif not isinstance(condition, Tensor):
+        raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
     if condition._data.dtype != np.bool_:
         condition = cast(condition, from_numpy_dtype(np.dtype(np.bool_)))
     dt = result_type(*(v for v in (input, other)))
@@ -481,7 +488,7 @@ def _methods():
     T.__mod__ = lambda self, other: remainder(self, other)
     T.__rmod__ = rev(remainder)
     T.__pow__ = lambda self, other: _pow(self, other)
-    T.__rpow__ = rev(_pow)
+    T.__rpow__ = rev(pow)
     T.__neg__ = neg
     T.__pos__ = positive
     T.__abs__ = abs

@@ -6,6 +6,8 @@ from .._dtype import get_default_dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.function import Op
 
+__all__ = ["sum", "mean"]
+
 
 def _dims(dim, ndim):
     """A sorted tuple of non-negative dims from None, an int or a sequence (None: all)."""

@@ -5,6 +5,9 @@ from .._device import array_module
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.function import Op
 
+__all__ = ["reshape", "view", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t",
+           "unsqueeze", "squeeze", "expand", "expand_as", "sum_to_size", "clone", "contiguous"]
+
 
 def _shape_arg(shape):
     """A shape from view(2, 3), view((2, 3)) or view([2, 3])."""
