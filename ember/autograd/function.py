@@ -7,6 +7,7 @@ import functools
 
 import numpy as np
 
+from .._device import array_module
 from .._tensor import Tensor, _wrap
 from . import grad_mode
 from .anomaly import anomaly_state, record_trace
@@ -113,10 +114,10 @@ class FunctionCtx:
     """The ctx methods of a custom Function (the ctx is the graph node itself, as in PyTorch)."""
 
     def save_for_backward(self, *tensors):
-        for t in tensors:
+        for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
-                raise TypeError(f"save_for_backward can only save tensors (or None), but argument "
-                                f"{tensors.index(t)} is of type {type(t).__name__}")
+                raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                                f"{type(t).__name__}")
         self._to_save = tensors
 
     def mark_dirty(self, *tensors):
@@ -156,22 +157,30 @@ class _FunctionNode(FunctionCtx, Node):
     _materialize = True
 
     def _apply(self, grads, graph):
-        fn = self._function
         if self._materialize:
-            grads = [g if g is not None else _zeros(meta, graph) for g, meta in zip(grads, self._out_meta)]
+            like = next(g for g in grads if g is not None)
+            grads = [_zeros(like, meta, graph) if g is None and meta is not None else g
+                     for g, meta in zip(grads, self._out_meta)]
         if not graph:
             grads = [None if g is None else _wrap(g) for g in grads]
-        res = fn.backward(self, *grads)
+        res = self._function.backward(self, *grads)
         res = res if type(res) is tuple else (res,)
         n = len(self.next_functions)
         if len(res) < n or any(r is not None for r in res[n:]):
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {n}, got {len(res)})")
         res = res[:n]
-        for i, (r, (nxt, _)) in enumerate(zip(res, self.next_functions)):
-            if r is not None and not isinstance(r, Tensor):
-                raise TypeError(f"function {self.name()} returned a gradient of type {type(r).__name__} "
-                                f"at index {i}; expected a Tensor or None")
+        for i, r in enumerate(res):
+            if r is None:
+                continue
+            if not isinstance(r, Tensor):
+                kind = type(r)
+                kind = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+                raise RuntimeError(f"expected Variable or None (got {kind}) as gradient {i} returned by "
+                                   f"function {self.name()}")
+            if not self._tensor_inputs[i]:
+                raise RuntimeError(f"function {self.name()} returned a gradient different than None at "
+                                   f"position {i + 1}, but the corresponding forward input was not a Variable")
         return res if graph else _unwrap_grads(res)
 
     def __call__(self, *args, **kwargs):
@@ -179,9 +188,9 @@ class _FunctionNode(FunctionCtx, Node):
                            "Please use new-style autograd function with static forward method.")
 
 
-def _zeros(meta, graph):
-    shape, dt = meta
-    z = np.zeros(shape, dt)
+def _zeros(like, meta, graph):
+    """Zeros standing in for an output's missing gradient, on the device of the gradient `like`."""
+    z = array_module(like._data if graph else like).zeros(*meta)
     return _wrap(z) if graph else z
 
 
@@ -224,6 +233,7 @@ class Function(metaclass=_FunctionMeta):
         if not requires:
             return out
         ctx.next_functions = tuple(edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        ctx._tensor_inputs = tuple(isinstance(a, Tensor) for a in args)
         dirty = {id(t) for t in ctx._dirty}
         non_diff = {id(t) for t in ctx._non_diff}
         input_ids = {id(a) for a in tensor_args}
@@ -255,7 +265,7 @@ class Function(metaclass=_FunctionMeta):
 
 def _check_inplace(t):
     if t.grad_fn is None and t._requires_grad:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
 
 
 def once_differentiable(backward):
