@@ -23,7 +23,7 @@ class dtype:
         return "ember." + self.name
 
     def __reduce__(self):
-        return (_by_name.__getitem__, (self.name,))
+        return self.name    # pickled by reference to the module-level dtype of that name
 
 
 _ALL = [dtype("bool", np.bool_, _BOOL), dtype("uint8", np.uint8, _INT), dtype("int8", np.int8, _INT),
