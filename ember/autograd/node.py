@@ -87,16 +87,16 @@ class Node:
             f"need to backward through the graph a second time, or recompute the forward pass.")
 
     def _release(self):
-        if self._saved is not None:
+        if self._saved:
             self._saved = None
             self._released = True
 
 
-# ---- saved tensors: (tensor, version) for inputs; (array, counter, version) for outputs -----------
-# An output is never stored as a Tensor: output -> grad_fn -> node -> output would be a cycle.
+# ---- saved tensors: (tensor, version, grad_fn) for inputs; (array, counter, version, output_nr) for
+# outputs. An output is never stored as a Tensor: output -> grad_fn -> node -> output would be a cycle.
 
 def save_input(t):
-    return (t, t._vc[0]) if type(t) is Tensor or isinstance(t, Tensor) else (t, None)
+    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, None, None)
 
 
 def save_output(t):
@@ -105,12 +105,12 @@ def save_output(t):
 
 def unpack(node, entry, graph):
     """A saved value: the array (graph=False) or a Tensor connected to the graph (graph=True)."""
-    if len(entry) == 2:
-        t, v = entry
+    if len(entry) == 3:
+        t, v, fn = entry
         if v is None:
             return t
         if t._vc[0] != v:
-            _raise_modified(node, t._data, t.grad_fn, t._output_nr, t._vc[0], v)
+            _raise_modified(node, t._data, fn, t._output_nr, t._vc[0], v)
         return t if graph else t._data
     data, vc, v, nr = entry
     if vc[0] != v:

@@ -1,0 +1,353 @@
+"""The backward pass: tutorial behaviour, accumulation, retain_graph, create_graph, hooks, errors, deep graphs."""
+import gc
+import threading
+import tracemalloc
+import warnings
+import weakref
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from ember.autograd import Variable
+
+
+def test_variable_mean_tutorial():
+    x = Variable(ember.ones(2, 2), requires_grad=True)
+    y = x.mean()
+    y.backward()
+    assert x.grad.tolist() == [[0.25, 0.25], [0.25, 0.25]]
+    assert x.grad_fn is None and x.is_leaf
+    assert y.grad_fn.name() == "MeanBackward0" and type(y.grad_fn).__name__ == "MeanBackward0"
+
+
+def test_float_tensor_variable_tutorial():
+    variable = Variable(ember.FloatTensor([[1, 2], [3, 4]]), requires_grad=True)
+    v_out = ember.mean(variable * variable)
+    assert v_out.item() == 7.5
+    v_out.backward()
+    assert variable.grad.tolist() == [[0.5, 1.0], [1.5, 2.0]]
+    data = variable.data.numpy()
+    assert isinstance(data, np.ndarray) and data.dtype == np.float32
+
+
+def test_doubling_loop_with_gradient_argument():
+    ember.manual_seed(0)
+    x = ember.randn(3, requires_grad=True)
+    y = x * 2
+    k = 1
+    while y.data.norm() < 1000:
+        y = y * 2
+        k += 1
+    y.backward(ember.FloatTensor([0.1, 1.0, 0.001]))
+    np.testing.assert_allclose(x.grad.numpy(), np.array([0.1, 1.0, 0.001], np.float32) * 2 ** k, rtol=1e-6)
+
+
+def test_add_mul_mean_tutorial_and_names():
+    x = ember.ones(2, 2, requires_grad=True)
+    y = x + 2
+    z = y * y * 3
+    out = z.mean()
+    out.backward()
+    assert x.grad.tolist() == [[4.5, 4.5], [4.5, 4.5]]
+    assert y.grad_fn.name() == "AddBackward0" and z.grad_fn.name() == "MulBackward0"
+    (acc, nr), (none, _) = y.grad_fn.next_functions
+    assert acc.name() == "AccumulateGrad" and acc.variable is x and nr == 0 and none is None
+    assert repr(out) == "tensor(27., grad_fn=<MeanBackward0>)"
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(3):
+        (x * x).sum().backward()
+    assert x.grad.tolist() == [6.0, 12.0]
+
+
+def test_intermediate_grads_are_not_kept_and_second_backward_matches_torch():
+    # micrograd's pitfall: (x*2)*3 backward twice must give 12, not 18
+    x = ember.tensor(1.0, requires_grad=True)
+    y = (x * 2) * 3
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 12.0
+
+
+def test_backward_twice_through_freed_graph_raises():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp()).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time.*ExpBackward0.*retain_graph=True"):
+        y.backward()
+
+
+def test_backward_twice_without_saved_tensors_works_as_in_torch():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x + 1).sum()
+    y.backward()
+    y.backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_non_scalar_backward_needs_gradient():
+    y = ember.ones(2, 3, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match=r"only for scalar outputs, but output 0 has shape \[2, 3\].*sum\(\)"):
+        y.backward()
+
+
+def test_gradient_shape_mismatch():
+    y = ember.ones(3, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of ember.Size\(\[2\]\)"):
+        y.backward(ember.ones(2))
+
+
+def test_backward_on_tensor_without_grad():
+    with pytest.raises(RuntimeError, match="element 0 of tensors does not require grad and does not have a grad_fn"):
+        ember.ones(2).sum().backward()
+
+
+def test_create_graph_gives_higher_derivatives():
+    x = ember.tensor([0.5, -1.5, 2.0], dtype=ember.float64, requires_grad=True)
+    y = (x ** 3 * x.sin()).sum()
+    g1, = ember.autograd.grad(y, x, create_graph=True)
+    g2, = ember.autograd.grad(g1.sum(), x, create_graph=True)
+    g3, = ember.autograd.grad(g2.sum(), x)
+    xt = torch.tensor([0.5, -1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    yt = (xt ** 3 * xt.sin()).sum()
+    t1, = torch.autograd.grad(yt, xt, create_graph=True)
+    t2, = torch.autograd.grad(t1.sum(), xt, create_graph=True)
+    t3, = torch.autograd.grad(t2.sum(), xt)
+    for e, t in ((g1, t1), (g2, t2), (g3, t3)):
+        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+
+
+def test_backward_create_graph_fills_grad_with_graph():
+    x = ember.tensor(3.0, requires_grad=True)
+    (x ** 2).backward(create_graph=True)
+    assert x.grad.item() == 6.0 and x.grad.requires_grad
+    g = x.grad
+    x.grad = None
+    g.backward()
+    assert x.grad.item() == 2.0
+
+
+def test_autograd_grad_unused_and_non_leaf_inputs():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    w = ember.tensor([3.0, 4.0], requires_grad=True)
+    h = x * 2
+    y = (h * h).sum()
+    gh, gx = ember.autograd.grad(y, [h, x], retain_graph=True)
+    assert gh.tolist() == [4.0, 8.0] and gx.tolist() == [8.0, 16.0]
+    assert x.grad is None  # grad() does not accumulate
+    with pytest.raises(RuntimeError, match="appears to not have been used in the graph.*allow_unused=True"):
+        ember.autograd.grad(y, [x, w], retain_graph=True)
+    gx, gw = ember.autograd.grad(y, [x, w], allow_unused=True, retain_graph=True)
+    assert gw is None
+    gx, gw = ember.autograd.grad(y, [x, w], materialize_grads=True)
+    assert gw.tolist() == [0.0, 0.0]
+
+
+def test_grad_prunes_branches_it_does_not_need():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    w = ember.tensor([1.0, 2.0], requires_grad=True)
+    a = x.exp()
+    b = w.exp()
+    (a.sum() + b.sum()).backward(retain_graph=False, inputs=[x])
+    assert w.grad is None and x.grad is not None
+
+
+def test_backward_inputs_only_accumulate_those():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    w = ember.tensor([3.0, 4.0], requires_grad=True)
+    (x * w).sum().backward(inputs=[w])
+    assert x.grad is None and w.grad.tolist() == [1.0, 2.0]
+
+
+def test_leaf_grad_does_not_alias_other_gradients():
+    a = ember.zeros(3, requires_grad=True)
+    b = ember.zeros(3, requires_grad=True)
+    g = ember.ones(3)
+    (a + b).backward(g)
+    a.grad.mul_(5)
+    assert b.grad.tolist() == [1.0, 1.0, 1.0] and g.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_mixed_precision_gradients_take_each_input_dtype():
+    a = ember.ones(2, dtype=ember.float32, requires_grad=True)
+    b = ember.ones(2, dtype=ember.float64, requires_grad=True)
+    (a * b).sum().backward()
+    assert a.grad.dtype == ember.float32 and b.grad.dtype == ember.float64
+
+
+def test_broadcast_gradients_are_summed_to_input_shape():
+    a = ember.ones(3, 1, requires_grad=True)
+    b = ember.ones(4, requires_grad=True)
+    (a * b).sum().backward()
+    assert a.grad.shape == (3, 1) and a.grad.tolist() == [[4.0]] * 3
+    assert b.grad.tolist() == [3.0] * 4
+
+
+def test_tensor_hooks_modify_and_remove():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    seen = []
+    h1 = y.register_hook(lambda g: seen.append(g.tolist()) or g * 10)
+    hx = x.register_hook(lambda g: g + 1)
+    y.sum().backward(retain_graph=True)
+    assert seen == [[1.0, 1.0]] and x.grad.tolist() == [31.0, 31.0]
+    h1.remove()
+    hx.remove()
+    x.grad = None
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_retain_grad_on_non_leaf():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    (y * y).sum().backward()
+    assert y.retains_grad and y.grad.tolist() == [4.0, 8.0]
+    z = x * 3
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        assert z.grad is None
+    assert "not a leaf Tensor" in str(w[0].message)
+
+
+def test_node_hooks():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    calls = []
+    y.grad_fn.register_prehook(lambda go: calls.append(("pre", go[0].tolist())))
+    y.grad_fn.register_hook(lambda gi, go: calls.append(("post", gi[0].tolist())))
+    y.sum().backward()
+    assert calls == [("pre", [1.0, 1.0]), ("post", [2.0, 2.0])]
+
+
+def test_saved_tensor_modified_in_place_is_detected():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    z = (y * y).sum()
+    y.add_(1)
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: \[ember.FloatTensor \[2\]\], which is "
+                                           r"output 0 of MulBackward0, is at version 1; expected version 0"):
+        z.backward()
+
+
+def test_in_place_on_leaf_requiring_grad_raises_but_not_under_no_grad():
+    w = ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        w.mul_(2)
+    with ember.no_grad():
+        w.mul_(2)
+    assert w.tolist() == [2.0, 2.0] and w.is_leaf and w._version == 1
+
+
+def test_in_place_op_records_and_matches_torch():
+    def f(mod, x):
+        y = x * 1
+        y.mul_(x).add_(2).exp_()
+        return y.sum()
+    xe = ember.tensor([0.1, 0.5], dtype=ember.float64, requires_grad=True)
+    xt = torch.tensor([0.1, 0.5], dtype=torch.float64, requires_grad=True)
+    f(ember, xe).backward()
+    f(torch, xt).backward()
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_numpy_on_tensor_requiring_grad():
+    x = ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"Use tensor.detach\(\).numpy\(\) instead"):
+        x.numpy()
+    assert x.detach().numpy().tolist() == [1.0, 1.0]
+
+
+def test_detach_shares_storage_and_version_data_does_not_share_version():
+    x = ember.ones(2, requires_grad=True)
+    d = x.detach()
+    assert not d.requires_grad and d.grad_fn is None
+    d.add_(1)
+    assert x.tolist() == [2.0, 2.0] and x._version == 1
+    x.data.add_(1)
+    assert x.tolist() == [3.0, 3.0] and x._version == 1
+
+
+def test_requires_grad_rules():
+    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+        ember.ones(2, dtype=ember.int64).requires_grad_()
+    y = ember.ones(2, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf variables"):
+        y.requires_grad = False
+    assert not (ember.ones(2, requires_grad=True) > 0).requires_grad
+
+
+def test_grad_modes_and_decorators():
+    x = ember.ones(2, requires_grad=True)
+    with ember.no_grad():
+        assert not (x * 2).requires_grad
+        with ember.enable_grad():
+            assert (x * 2).requires_grad
+    with ember.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert ember.is_grad_enabled()
+
+    @ember.no_grad()
+    def f():
+        return x * 2
+    assert not f().requires_grad and ember.is_grad_enabled()
+    ember.set_grad_enabled(False)
+    assert not ember.is_grad_enabled()
+    ember.set_grad_enabled(True)
+    with ember.inference_mode():
+        assert not (x * 2).requires_grad and ember.is_inference_mode_enabled()
+    assert (x * 2).requires_grad
+
+
+def test_grad_mode_is_thread_local():
+    seen = []
+    with ember.no_grad():
+        t = threading.Thread(target=lambda: seen.append(ember.is_grad_enabled()))
+        t.start()
+        t.join()
+    assert seen == [True]
+
+
+def test_volatile_variable_warns_and_means_no_grad():
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        v = Variable(ember.ones(2), volatile=True)
+    assert not v.requires_grad
+    assert any("volatile" in str(m.message) for m in w) or ember.autograd.variable._warned
+    assert isinstance(v, Variable) and isinstance(v, ember.Tensor)
+
+
+def test_million_node_chain_backward_and_free_without_recursion():
+    x0 = ember.ones(1, dtype=ember.float64, requires_grad=True)
+    x = x0
+    for _ in range(1_000_000):
+        x = x * 1.0001 + 0.0001
+    x.backward()
+    np.testing.assert_allclose(x0.grad.item(), 1.0001 ** 1_000_000, rtol=1e-6)
+    del x  # freeing a million-deep graph must not recurse either
+
+
+def test_graph_is_freed_by_reference_counting_alone():
+    gc.collect()
+    gc.disable()
+    try:
+        tracemalloc.start()
+        x = ember.ones(20000, requires_grad=True)
+        start = tracemalloc.get_traced_memory()[0]
+        y = x
+        for _ in range(50):
+            y = (y * 1.5).tanh()
+        ref = weakref.ref(y.grad_fn)
+        grown = tracemalloc.get_traced_memory()[0] - start
+        del y
+        left = tracemalloc.get_traced_memory()[0] - start
+        tracemalloc.stop()
+        assert ref() is None
+        assert grown > 3_000_000 and left < grown / 20  # (CPython keeps freed small tuples in free lists)
+    finally:
+        gc.enable()
