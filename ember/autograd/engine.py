@@ -191,7 +191,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
             else:
                 grads_in = node._apply(grads, graph)
             del grads
-            if not retain_graph:
+            if not retain_graph and node._saved:
                 node._release()
             if node._post_hooks:
                 for hook in list(node._post_hooks.values()):

@@ -11,6 +11,7 @@ import math
 import sys
 
 import numpy as np
+from numpy import ndarray
 
 from .._device import array_module, move
 from .._dtype import get_default_dtype, result_type, from_numpy_dtype
@@ -40,16 +41,18 @@ class Pointwise(Op):
             vals = ()
         else:
             vals = [None if e is None else unpack(self, e, graph) for e in saved]
-        m = sys.modules["ember"] if graph else array_module(g)
+        m = sys.modules["ember"] if graph else np if type(g) is ndarray else array_module(g)
         out = []
         for (fn, idx, takes_m), (nxt, _) in zip(self.formulas, self.next_functions):
             if nxt is None:
                 out.append(None)
-            elif takes_m:
-                out.append(fn(g, *[vals[i] for i in idx], m))
-            else:
-                out.append(fn(g, *[vals[i] for i in idx]))
-        return out if graph else [None if r is None else as_array(r) for r in out]
+                continue
+            args = [vals[i] for i in idx]
+            if takes_m:
+                args.append(m)
+            r = fn(g, *args)
+            out.append(r if graph or type(r) is ndarray else as_array(r))
+        return out
 
 
 def _node_class(name, bwds):
@@ -69,7 +72,7 @@ def _node_class(name, bwds):
 def _record(cls, saves, inputs, out):
     """Make the node for a result `out` of inputs (tensors or numbers) that require grad."""
     node = _new(cls)
-    node.next_functions = tuple(edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs)
+    node.next_functions = tuple([edge(x) if type(x) is Tensor else (None, 0) for x in inputs])
     node._out_meta = ((out.shape, out.dtype),)
     t = _wrap(out, True, node)
     if saves[0] or saves[1] or saves[2]:
@@ -477,17 +480,17 @@ def _methods():
     def rev(fn):
         return lambda self, other: fn(other, self)
 
-    T.__add__ = T.__radd__ = lambda self, other: _add(self, other)
-    T.__sub__ = lambda self, other: _sub(self, other)
+    T.__add__ = T.__radd__ = _add
+    T.__sub__ = _sub
     T.__rsub__ = rev(_sub)
-    T.__mul__ = T.__rmul__ = lambda self, other: mul(self, other)
-    T.__truediv__ = lambda self, other: _div(self, other)
+    T.__mul__ = T.__rmul__ = mul
+    T.__truediv__ = _div
     T.__rtruediv__ = rev(_div)
     T.__floordiv__ = lambda self, other: floor_divide(self, other)
     T.__rfloordiv__ = rev(floor_divide)
     T.__mod__ = lambda self, other: remainder(self, other)
     T.__rmod__ = rev(remainder)
-    T.__pow__ = lambda self, other: _pow(self, other)
+    T.__pow__ = _pow
     T.__rpow__ = rev(pow)
     T.__neg__ = neg
     T.__pos__ = positive
