@@ -3,7 +3,7 @@
 Each takes a Tensor or a tuple of Tensors and answers in the same structure. Everything is reverse mode;
 jvp and hvp use the double-backward trick: the vjp u -> J^T u is linear in u, so its own vjp is J v.
 """
-from .._creation import zeros_like
+from .. import _creation
 from .._device import array_module
 from .._tensor import Tensor, _wrap
 from . import grad_mode
@@ -103,7 +103,7 @@ def _fill_in_zeros(grads, refs, strict, create_graph, stage):
         if g is None:
             if strict:
                 raise RuntimeError(_STRICT_NONE[stage].format(i=i))
-            g = zeros_like(ref)
+            g = _creation.zeros_like(ref)
         elif strict and create_graph and not g.requires_grad:
             what = "hessian" if "double" in stage else "jacobian"
             raise RuntimeError(f"The {what} of the user-provided function is independent of input {i}. This is "
@@ -145,7 +145,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         is_outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
         _check_requires_grad(outputs, "outputs", strict)
         # NOTE: u is a dummy cotangent: grad_inputs = J^T u is linear in u, and its vjp with v is J v
-        u = tuple(zeros_like(out, requires_grad=True) for out in outputs)
+        u = tuple(_creation.zeros_like(out, requires_grad=True) for out in outputs)
         grad_inputs = _grad(outputs, inputs, u, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict)
         res = _fill_in_zeros(_grad(grad_inputs, u, v, create_graph), outputs, strict, create_graph, "back_trick")
@@ -188,7 +188,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                         if strict:
                             raise RuntimeError(f"Output {i} of the user-provided function is independent of "
                                                f"input {k}. This is not allowed in strict mode.")
-                        g = zeros_like(inp)
+                        g = _creation.zeros_like(inp)
                     elif strict and create_graph and not g.requires_grad:
                         raise RuntimeError(f"The jacobian of the user-provided function is independent of input "
                                            f"{i}. This is not allowed in strict mode when create_graph=True.")
@@ -237,7 +237,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         out = _single_output(func(*inputs), "hvp", strict)
         jac = _grad((out,), inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict)
-        u = tuple(zeros_like(x, requires_grad=True) for x in inputs)
+        u = tuple(_creation.zeros_like(x, requires_grad=True) for x in inputs)
         double_back = _grad(jac, inputs, u, create_graph=True)
         _check_requires_grad(jac, "hessian", strict)
         res = _fill_in_zeros(_grad(double_back, u, v, create_graph), inputs, strict, create_graph,

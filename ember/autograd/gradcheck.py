@@ -1,6 +1,13 @@
-"""gradcheck and gradgradcheck: compare backward with central finite differences (use float64)."""
+"""gradcheck and gradgradcheck: compare backward with central finite differences (use float64).
+
+The full check builds both Jacobians column by column; fast_mode compares one random projection
+u^T J v of each (two function evaluations per input instead of two per input element).
+"""
+import warnings
+
 import numpy as np
 
+from .._device import array_module
 from .._tensor import Tensor, _wrap
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
@@ -14,98 +21,111 @@ def _as_tuple(x):
     return x if isinstance(x, tuple) else tuple(x) if isinstance(x, list) else (x,)
 
 
-def _diff_outputs(fn, inputs):
-    return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
+def _float_outputs(fn, inputs):
+    return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.is_floating_point()]
 
 
-def _numerical(fn, inputs, wrt, eps):
-    """d(outputs)/d(input) column by column: a list over outputs of arrays (out.numel, inp.numel)."""
-    x = inputs[wrt]
-    flat = x._data.reshape(-1)
-    cols = []
-    for k in range(flat.size):
-        orig = flat[k].item()
-        flat[k] = orig + eps
-        plus = [o._data.astype(np.float64).reshape(-1).copy() for o in _as_tuple(fn(*inputs))
-                if isinstance(o, Tensor) and o.is_floating_point()]
-        flat[k] = orig - eps
-        minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _as_tuple(fn(*inputs))
-                 if isinstance(o, Tensor) and o.is_floating_point()]
-        flat[k] = orig
-        cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
-    n_out = len(cols[0]) if cols else 0
-    return [np.stack([c[j] for c in cols], axis=1) if cols else None for j in range(n_out)]
+def _values(fn, inputs):
+    return [o.detach().cpu().numpy().astype(np.float64).reshape(-1) for o in _float_outputs(fn, inputs)]
 
 
-def _analytical(fn, inputs, wrt_list):
-    """The full Jacobians from backward, one row per output element: {(out j, input i): array}."""
-    from . import grad as autograd_grad
-    outs = [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.is_floating_point()]
-    jac = {}
-    for j, o in enumerate(outs):
-        rows = {i: np.zeros((o.numel(), inputs[i].numel())) for i in wrt_list}
-        if o.requires_grad:
-            for r in range(o.numel()):
-                seed = np.zeros(o.numel(), o._data.dtype)
-                seed[r] = 1
-                gs = autograd_grad([o], [inputs[i] for i in wrt_list],
-                                   [_wrap(seed.reshape(o.shape))],
-                                   retain_graph=True, allow_unused=True)
-                for i, g in zip(wrt_list, gs):
-                    if g is not None:
-                        rows[i][r] = g._data.reshape(-1)
-        for i in wrt_list:
-            jac[(j, i)] = rows[i]
-    return jac
+def _central_difference(fn, inputs, x, direction, eps):
+    """(f(x + eps d) - f(x - eps d)) / 2 eps for each floating output, flattened."""
+    orig = x._data.copy()
+    x._data[...] = orig + eps * direction
+    plus = _values(fn, inputs)
+    x._data[...] = orig - eps * direction
+    minus = _values(fn, inputs)
+    x._data[...] = orig
+    return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **kwargs):
+def _vjp(out, x, u):
+    """u^T d(out)/dx from backward, flattened (zeros where x does not reach out)."""
+    from . import grad
+    if not out.requires_grad:
+        return np.zeros(x.numel())
+    g, = grad([out], [x], [_wrap(u)], retain_graph=True, allow_unused=True)
+    return np.zeros(x.numel()) if g is None else g.detach().cpu().numpy().astype(np.float64).reshape(-1)
+
+
+def _jacobians(fn, inputs, i, eps):
+    """Numerical and analytical Jacobians of each output w.r.t. input i: pairs of (out.numel, in.numel)."""
+    x = inputs[i]
+    xp = array_module(x._data)
+    basis = xp.eye(x.numel(), dtype=x._data.dtype)
+    columns = [_central_difference(fn, inputs, x, basis[k].reshape(x.shape), eps) for k in range(x.numel())]
+    pairs = []
+    for j, out in enumerate(_float_outputs(fn, inputs)):
+        seeds = array_module(out._data).eye(out.numel(), dtype=out._data.dtype)
+        numerical = np.stack([c[j] for c in columns], axis=1) if columns else np.zeros((out.numel(), 0))
+        analytical = np.stack([_vjp(out, x, seeds[r].reshape(out.shape)) for r in range(out.numel())]) \
+            if out.numel() else np.zeros((0, x.numel()))
+        pairs.append((numerical, analytical))
+    return pairs
+
+
+def _projections(fn, inputs, i, eps, rng):
+    """Fast mode: u^T J v for random u (per output) and v, by finite differences and by backward."""
+    x = inputs[i]
+    v = rng.standard_normal(x.shape)
+    outs = _float_outputs(fn, inputs)
+    us = [rng.standard_normal(o.shape) for o in outs]
+    numerical = _central_difference(fn, inputs, x, array_module(x._data).asarray(v, dtype=x._data.dtype),
+                                    eps)
+    return [(np.dot(u.reshape(-1), n), np.dot(_vjp(o, x, array_module(o._data).asarray(u, dtype=o._data.dtype)),
+                                              v.reshape(-1)))
+            for o, u, n in zip(outs, us, numerical)]
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, fast_mode=False, **kwargs):
     """Check the gradients of func at inputs against finite differences; True if they match.
 
-    Inputs that require grad should be float64 tensors. On a mismatch raises GradcheckError
-    (or returns False with raise_exception=False)."""
+    Inputs that require grad should be float64 tensors. On a mismatch raises GradcheckError (or returns
+    False with raise_exception=False). fast_mode compares random projections u^T J v instead of full
+    Jacobians."""
     inputs = _as_tuple(inputs)
     wrt = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     for i in wrt:
         if inputs[i].dtype.name != "float64":
-            import warnings
-            warnings.warn(f"Input #{i} requires gradient and is not a double precision floating point. "
-                          "This check will likely fail if all the inputs are not of double precision "
-                          "floating point.", UserWarning, stacklevel=2)
-    analytical = _analytical(func, inputs, wrt)
+            warnings.warn(f"Input #{i} requires gradient and is not a double precision floating point or complex. "
+                          "This check will likely fail if all the inputs are not of double precision floating "
+                          "point or complex. ", UserWarning, stacklevel=2)
+    if not wrt:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them "
+                         "have requires_grad=True.")
+    rng = np.random.default_rng(0)
     for i in wrt:
-        numerical = _numerical(func, inputs, i, eps)
-        for j, num in enumerate(numerical):
-            ana = analytical[(j, i)]
-            if not np.allclose(ana, num, rtol=rtol, atol=atol):
+        pairs = _projections(func, inputs, i, eps, rng) if fast_mode else _jacobians(func, inputs, i, eps)
+        for j, (numerical, analytical) in enumerate(pairs):
+            if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
-                raise GradcheckError(f"Jacobian mismatch for output {j} with respect to input {i},\n"
-                                     f"numerical:{num}\nanalytical:{ana}\n")
+                how = " (fast mode: u^T J v for random u, v)" if fast_mode else ""
+                raise GradcheckError(f"Jacobian mismatch for output {j} with respect to input {i}{how},\n"
+                                     f"numerical:{numerical}\nanalytical:{analytical}\n")
     return True
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-                  **kwargs):
+                  fast_mode=False, **kwargs):
     """Check second derivatives: gradcheck of the function (inputs, grad_outputs) -> input gradients."""
-    from . import grad as autograd_grad
+    from . import grad
     inputs = _as_tuple(inputs)
     outs = [o for o in _as_tuple(func(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(_wrap(rng.standard_normal(o.shape).astype(o._data.dtype)).requires_grad_(True)
-                             for o in outs)
+        grad_outputs = tuple(_wrap(array_module(o._data).asarray(rng.standard_normal(o.shape), dtype=o._data.dtype))
+                             .requires_grad_(True) for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
     n = len(inputs)
-    wrt = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grads(*args):
         ins, gos = args[:n], args[n:]
         outs = [o for o in _as_tuple(func(*ins)) if isinstance(o, Tensor) and o.requires_grad]
-        gs = autograd_grad(outs, [x for x in ins if isinstance(x, Tensor) and x.requires_grad], gos,
-                           create_graph=True, allow_unused=True)
+        gs = grad(outs, [x for x in ins if isinstance(x, Tensor) and x.requires_grad], gos,
+                  create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
 
-    assert wrt, "gradgradcheck needs at least one input that requires grad"
     return gradcheck(first_grads, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+                     raise_exception=raise_exception, fast_mode=fast_mode)
