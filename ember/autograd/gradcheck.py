@@ -25,8 +25,13 @@ def _float_outputs(fn, inputs):
     return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.is_floating_point()]
 
 
+def _flat64(t):
+    """A float64 copy (an output may share memory with the input being perturbed)."""
+    return np.array(t.detach().cpu()._data, dtype=np.float64).reshape(-1)
+
+
 def _values(fn, inputs):
-    return [o.detach().cpu().numpy().astype(np.float64).reshape(-1) for o in _float_outputs(fn, inputs)]
+    return [_flat64(o) for o in _float_outputs(fn, inputs)]
 
 
 def _central_difference(fn, inputs, x, direction, eps):
@@ -46,7 +51,7 @@ def _vjp(out, x, u):
     if not out.requires_grad:
         return np.zeros(x.numel())
     g, = grad([out], [x], [_wrap(u)], retain_graph=True, allow_unused=True)
-    return np.zeros(x.numel()) if g is None else g.detach().cpu().numpy().astype(np.float64).reshape(-1)
+    return np.zeros(x.numel()) if g is None else _flat64(g)
 
 
 def _jacobians(fn, inputs, i, eps):
