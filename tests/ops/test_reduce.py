@@ -1,0 +1,371 @@
+"""Reductions: values and gradients against torch, gradcheck and gradgradcheck (tests/oracle.py), ties,
+zeros, empty and 0-d inputs, result types and PyTorch's errors."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from tests.oracle import OpSpec, check_op, compare
+
+INF = math.inf
+SHAPES = [((3, 4),), ((2, 3, 2),)]
+
+
+def _distinct(rng, case):
+    """Distinct values and magnitudes (an irrational shift), so that max/min/median, inf-norms and finite
+    differences meet no ties."""
+    return [rng.permutation(np.linspace(-2, 2, int(np.prod(s))) + 0.1 * math.sqrt(2) * (i + 1)).reshape(s)
+            for i, s in enumerate(case)]
+
+
+def _nonzero(rng, case):
+    return [rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s) for s in case]
+
+
+def _one_zero_per_row(rng, case):
+    out = []
+    for s in case:
+        a = rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)
+        a.reshape(-1, s[-1])[np.arange(a.size // s[-1]), rng.integers(0, s[-1], a.size // s[-1])] = 0.0
+        out.append(a)
+    return out
+
+
+def _two_zeros(rng, case):
+    a = _nonzero(rng, case)[0]
+    a[..., 0] = 0.0
+    a[..., 2] = 0.0
+    return [a]
+
+
+def spec(name, efn, tfn, shapes=SHAPES, **kw):
+    return OpSpec(name, efn, tfn, shapes, **kw)
+
+
+def both(name, fn, shapes=SHAPES, **kw):
+    """The same code for ember and torch: fn(module, *tensors)."""
+    return spec(name, lambda *a: fn(ember, *a), lambda *a: fn(torch, *a), shapes, **kw)
+
+
+EMPTY = [((0, 3),)]
+SCALAR = [((),)]
+
+SPECS = [
+    both("sum", lambda m, x: m.sum(x), SHAPES + SCALAR + EMPTY),
+    both("sum_dim", lambda m, x: x.sum(1), SHAPES + EMPTY),
+    both("sum_tuple_keepdim", lambda m, x: m.sum(x, (0, -1), keepdim=True), SHAPES + EMPTY),
+    both("sum_empty_tuple", lambda m, x: x.sum(()), SHAPES),
+    both("sum_0d_dim", lambda m, x: x.sum(0), SCALAR),
+    both("sum_0d_keepdim", lambda m, x: m.sum(x, -1, keepdim=True), SCALAR),
+    both("mean", lambda m, x: m.mean(x), SHAPES + SCALAR),
+    both("mean_dim", lambda m, x: x.mean(-2, keepdim=True), SHAPES + EMPTY),
+    both("mean_empty", lambda m, x: x.mean(0), EMPTY),
+    both("prod", lambda m, x: m.prod(x), SHAPES + SCALAR + EMPTY, make=_nonzero),
+    both("prod_dim", lambda m, x: x.prod(1), SHAPES + EMPTY, make=_nonzero),
+    both("prod_keepdim_neg", lambda m, x: m.prod(x, -1, keepdim=True), SHAPES, make=_nonzero),
+    both("prod_0d_dim", lambda m, x: x.prod(0), SCALAR),
+    both("prod_one_zero", lambda m, x: x.prod(-1), SHAPES, make=_one_zero_per_row),
+    both("prod_all_one_zero", lambda m, x: x.prod(), [((1, 4),), ((5,),)], make=_one_zero_per_row),
+    both("prod_two_zeros", lambda m, x: x.prod(-1), [((2, 4),)], make=_two_zeros, gradgrad=False),
+    both("prod_all_two_zeros", lambda m, x: x.prod(), [((2, 4),)], make=_two_zeros, gradgrad=False),
+    both("max", lambda m, x: m.max(x), SHAPES + SCALAR, make=_distinct),
+    both("min", lambda m, x: x.min(), SHAPES + SCALAR, make=_distinct),
+    both("max_dim", lambda m, x: m.max(x, 1), SHAPES + SCALAR[:0], make=_distinct),
+    both("max_dim_keepdim", lambda m, x: x.max(-1, keepdim=True), SHAPES, make=_distinct),
+    both("min_dim", lambda m, x: tuple(m.min(x, dim=0)), SHAPES, make=_distinct),
+    both("max_0d_dim", lambda m, x: tuple(x.max(0)), SCALAR),
+    both("min_0d_dim_keepdim", lambda m, x: tuple(m.min(x, -1, True)), SCALAR),
+    both("max_dim_empty", lambda m, x: tuple(x.max(1)), EMPTY),
+    both("max_other", lambda m, x, y: m.max(x, y), [((3, 4), (4,))], make=_distinct),
+    both("min_other", lambda m, x, y: x.min(y), [((3, 4), (3, 1))], make=_distinct),
+    both("amax", lambda m, x: m.amax(x), SHAPES + SCALAR, make=_distinct),
+    both("amax_tuple", lambda m, x: x.amax((0, -1)), SHAPES, make=_distinct),
+    both("amin_keepdim", lambda m, x: m.amin(x, 1, keepdim=True), SHAPES, make=_distinct),
+    both("amax_empty_rows", lambda m, x: x.amax(1), EMPTY),
+    both("median", lambda m, x: m.median(x), SHAPES + SCALAR + [((5,),)], make=_distinct),
+    both("median_dim", lambda m, x: tuple(m.median(x, 1)), SHAPES + [((3, 5),)], make=_distinct),
+    both("median_dim_keepdim", lambda m, x: tuple(x.median(-1, keepdim=True)), SHAPES, make=_distinct),
+    both("median_0d_dim", lambda m, x: tuple(x.median(0)), SCALAR),
+    both("argmax", lambda m, x: (m.argmax(x), x.argmax(1), m.argmax(x, -1, keepdim=True), x.argmax(keepdim=True)),
+         SHAPES, make=_distinct, grad=False),
+    both("argmin", lambda m, x: (m.argmin(x), x.argmin(0), m.argmin(x, 0, True)), SHAPES, make=_distinct,
+         grad=False),
+    both("argmax_0d", lambda m, x: (x.argmax(), x.argmin(0), m.argmax(x, -1, True)), SCALAR, grad=False),
+    both("var", lambda m, x: m.var(x), SHAPES + EMPTY[:0]),
+    both("var_dim", lambda m, x: x.var(1), SHAPES + EMPTY),
+    both("var_unbiased_positional", lambda m, x: m.var(x, 0, False, True), SHAPES),
+    both("var_unbiased_only", lambda m, x: m.var(x, False), SHAPES),
+    both("var_correction", lambda m, x: x.var((0, -1), correction=2, keepdim=True), SHAPES),
+    both("var_float_correction", lambda m, x: x.var(dim=-1, correction=0.5), SHAPES),
+    both("var_0d", lambda m, x: x.var(correction=0), SCALAR),
+    both("std", lambda m, x: m.std(x), SHAPES),
+    both("std_dim", lambda m, x: x.std(-1, keepdim=True, unbiased=False), SHAPES + EMPTY),
+    both("std_tuple", lambda m, x: m.std(x, (0, 1), correction=0), SHAPES),
+    both("var_mean", lambda m, x: m.var_mean(x, 1), SHAPES),
+    both("std_mean", lambda m, x: m.std_mean(x, (0,), correction=0, keepdim=True), SHAPES),
+    both("std_mean_all", lambda m, x: m.std_mean(x, False), SHAPES),
+    both("logsumexp", lambda m, x: m.logsumexp(x, 1), SHAPES + EMPTY),
+    both("logsumexp_tuple", lambda m, x: x.logsumexp((0, -1), keepdim=True), SHAPES + SCALAR[:0]),
+    both("logsumexp_0d", lambda m, x: m.logsumexp(x, 0), SCALAR),
+    both("logsumexp_empty_dim", lambda m, x: m.logsumexp(x, 0), EMPTY),
+    # 4 x 8 elements: more than gradcheck takes (finite differences cannot follow exp(1000 x))
+    both("logsumexp_large", lambda m, x: m.logsumexp(x * 1000, 1), [((4, 8),)], atol=1e-4),
+    both("norm", lambda m, x: x.norm(), SHAPES + EMPTY),
+    both("norm_fro_dims", lambda m, x: m.norm(x, "fro", dim=(0, 1)), SHAPES),
+    both("norm_2_dim", lambda m, x: m.norm(x, 2, dim=1), SHAPES + EMPTY),
+    both("norm_keepdim", lambda m, x: x.norm(dim=-1, keepdim=True), SHAPES),
+    both("norm_1", lambda m, x: m.norm(x, 1), SHAPES, make=_nonzero),
+    both("norm_1_dim", lambda m, x: x.norm(1, 0), SHAPES, make=_nonzero),
+    both("norm_inf", lambda m, x: x.norm(INF), SHAPES, make=_distinct),
+    both("norm_inf_dim", lambda m, x: m.norm(x, INF, dim=1, keepdim=True), SHAPES, make=_distinct),
+    both("norm_neginf", lambda m, x: m.norm(x, -INF, dim=0), SHAPES, make=_distinct),
+    both("norm_0", lambda m, x: m.norm(x, 0, dim=1), SHAPES, make=_one_zero_per_row),
+    both("norm_3", lambda m, x: m.norm(x, 3, dim=1), SHAPES, make=_nonzero),
+    both("norm_1_5", lambda m, x: x.norm(1.5), SHAPES, make=_nonzero),
+    both("norm_0_5", lambda m, x: m.norm(x, 0.5, (0, 1)), SHAPES, make=_nonzero),
+    both("norm_0d", lambda m, x: x.norm(), SCALAR, make=_nonzero),
+    both("norm_inf_0d", lambda m, x: x.norm(INF), SCALAR, make=_nonzero),
+    both("norm_3_0d", lambda m, x: m.norm(x, 3), SCALAR, make=_nonzero),
+    both("norm_dtype", lambda m, x: m.norm(x, dtype=m.float64), SHAPES),
+    both("cumsum", lambda m, x: m.cumsum(x, 1), SHAPES + EMPTY),
+    both("cumsum_neg", lambda m, x: x.cumsum(-1) * x.cumsum(0), SHAPES),
+    both("cumsum_0d", lambda m, x: m.cumsum(x, 0), SCALAR),
+    both("cumsum_dtype", lambda m, x: m.cumsum(x, 0, dtype=m.float64), SHAPES),
+    both("cumprod", lambda m, x: m.cumprod(x, 1), SHAPES + EMPTY, make=_nonzero),
+    both("cumprod_neg", lambda m, x: x.cumprod(-1), SHAPES, make=_nonzero),
+    both("cumprod_0d", lambda m, x: m.cumprod(x, -1), SCALAR),
+    both("cumprod_one_zero", lambda m, x: m.cumprod(x, -1), SHAPES, make=_one_zero_per_row),
+    both("cumprod_two_zeros", lambda m, x: x.cumprod(-1), [((2, 5),)], make=_two_zeros, gradgrad=False),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_op_matches_torch(spec):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # degrees of freedom <= 0: checked in its own test
+        check_op(spec)
+
+
+def _grads(fn, data):
+    """The gradient of sum(fn(x) * seed) in ember and torch for the same data."""
+    out = []
+    for m in (ember, torch):
+        x = m.tensor(np.asarray(data, dtype=np.float64), requires_grad=True)
+        y = fn(m, x)
+        y = y.values if hasattr(y, "values") and not callable(y.values) else y
+        seed = m.tensor(np.arange(1.0, y.numel() + 1).reshape(tuple(y.shape)), dtype=m.float64)
+        (y * seed).sum().backward()
+        out.append(np.asarray(x.grad.tolist()))
+    return out
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("max", lambda m, x: m.max(x)),
+    ("min", lambda m, x: x.min()),
+    ("amax", lambda m, x: m.amax(x, 1)),
+    ("amin", lambda m, x: x.amin((0, 1), keepdim=True)),
+    ("amax_neg", lambda m, x: x.amax(-2)),
+    ("median", lambda m, x: m.median(x)),
+    ("norm_inf", lambda m, x: m.norm(x, INF, 1)),
+    ("norm_neginf", lambda m, x: x.norm(-INF)),
+])
+def test_ties_share_the_gradient_as_torch(name, fn):
+    data = [[3.0, 1.0, 3.0, -3.0], [2.0, 2.0, -1.0, 2.0], [1.0, 1.0, 1.0, 1.0]]
+    e, t = _grads(fn, data)
+    np.testing.assert_allclose(e, t)
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("max_dim", lambda m, x: m.max(x, 1).values),
+    ("min_dim", lambda m, x: x.min(0)[0]),
+])
+def test_dim_ties_send_the_gradient_to_the_returned_index(name, fn):
+    data = [[3.0, 1.0, 3.0, -3.0], [2.0, 2.0, -1.0, 2.0], [1.0, 1.0, 1.0, 1.0]]
+    e, t = _grads(fn, data)
+    np.testing.assert_allclose(e, t)
+    assert (e != 0).sum() == {"max_dim": 3, "min_dim": 4}[name]
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("prod_zeros", lambda m, x: x.prod(1)),
+    ("prod_all_zero", lambda m, x: x.prod()),
+    ("cumprod_zeros", lambda m, x: x.cumprod(1)),
+    ("cumprod_zeros_dim0", lambda m, x: m.cumprod(x, 0)),
+    ("norm_zero_vector", lambda m, x: x.norm(dim=1)),
+    ("norm_3_zero_vector", lambda m, x: x.norm(3, dim=1)),
+    ("norm_0_5_zero", lambda m, x: x.norm(0.5, dim=1)),
+    ("norm_1_5_zero", lambda m, x: x.norm(1.5, dim=1)),
+    ("std_zero", lambda m, x: x.std(1)),
+    ("logsumexp_neg_inf_entry", lambda m, x: m.logsumexp(x.log(), 1)),
+])
+@pytest.mark.filterwarnings("ignore:divide by zero", "ignore:invalid value")
+def test_zeros_give_torch_gradients(name, fn):
+    data = [[0.0, 2.0, 0.0, 3.0], [0.0, 0.0, 0.0, 0.0], [1.5, 0.0, 2.0, -1.0], [2.0, 2.0, 2.0, 2.0]]
+    if name == "logsumexp_neg_inf_entry":
+        data = [[0.5, 2.0, 0.0, 3.0], [1.0, 1.0, 2.0, 0.25]]
+    e, t = _grads(fn, data)
+    np.testing.assert_allclose(e, t)
+
+
+def test_norm_at_zero_vector_has_zero_subgradient():
+    x = ember.zeros(3, requires_grad=True)
+    x.norm().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_logsumexp_is_stable():
+    x = ember.tensor([[1000.0, 1000.0], [-1000.0, -INF], [-INF, -INF]])
+    assert ember.logsumexp(x, 1).tolist() == torch.logsumexp(torch.tensor(x.tolist()), 1).tolist()
+
+
+def test_return_types_behave_as_torch():
+    x = ember.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+    r = ember.max(x, 1)
+    values, indices = r
+    assert isinstance(r, tuple) and r.values is values and r.indices is indices and r[1] is indices
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0] and indices.dtype == ember.int64
+    assert isinstance(r, ember.return_types.max) and isinstance(x.min(0), ember.return_types.min)
+    assert isinstance(x.median(0), ember.return_types.median)
+    assert repr(r) == ("ember.return_types.max(\nvalues=tensor([5., 7.]),\nindices=tensor([1, 0]))")
+    assert x.max(x * 0 + 4).tolist() == [[4.0, 5.0, 4.0], [7.0, 4.0, 4.0]]
+
+
+@pytest.mark.parametrize("fn, dtype", [
+    (lambda m: m.sum(m.ones(3, dtype=m.int32)), "int64"),
+    (lambda m: m.sum(m.ones(3, dtype=m.bool), dtype=m.float64), "float64"),
+    (lambda m: m.prod(m.ones(3, dtype=m.int32)), "int64"),
+    (lambda m: m.prod(m.ones(2, 3, dtype=m.bool), 1), "int64"),
+    (lambda m: m.cumsum(m.ones(3, dtype=m.int32), 0), "int64"),
+    (lambda m: m.cumprod(m.ones(3, dtype=m.bool), 0), "int64"),
+    (lambda m: m.cumsum(m.ones(3), 0, dtype=m.float64), "float64"),
+    (lambda m: m.all(m.ones(3, dtype=m.uint8)), "uint8"),
+    (lambda m: m.any(m.ones(3)), "bool"),
+    (lambda m: m.count_nonzero(m.ones(3)), "int64"),
+    (lambda m: m.max(m.ones(3, dtype=m.int32)), "int32"),
+    (lambda m: m.median(m.ones(3, dtype=m.int64), 0).values, "int64"),
+    (lambda m: m.logsumexp(m.ones(3, dtype=m.int64), 0), "float32"),
+    (lambda m: m.amax(m.ones(2, 3, dtype=m.int16), 1), "int16"),
+    (lambda m: m.argmax(m.ones(2, 3), 1), "int64"),
+])
+def test_result_dtypes_match_torch(fn, dtype):
+    e, t = fn(ember), fn(torch)
+    assert e.dtype.name == dtype == str(t.dtype).split(".")[1]
+    assert e.tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: m.all(x), lambda m, x: m.all(x, 1), lambda m, x: x.all((0, 1)), lambda m, x: m.any(x, 0, True),
+    lambda m, x: x.any(), lambda m, x: m.any(x, (-1,)), lambda m, x: m.count_nonzero(x),
+    lambda m, x: m.count_nonzero(x, 1), lambda m, x: x.count_nonzero((0, 1)), lambda m, x: x.any(),
+])
+def test_logical_reductions_and_counts_match_torch(fn):
+    data = [[0.0, 1.0, 0.0], [2.0, 3.0, -1.0]]
+    for d in (data, [[0.0, 0.0], [0.0, 0.0]], [[1.0] * 3] * 2, np.zeros((0, 3)).tolist()):
+        shape = np.shape(d) if len(d) else (0, 3)
+        e, t = fn(ember, ember.tensor(d).reshape(shape)), fn(torch, torch.tensor(d).reshape(shape))
+        assert e.tolist() == t.tolist() and str(e.dtype)[6:] == str(t.dtype)[6:]
+
+
+def test_cumsum_cumprod_gradient_on_0d_and_grad_fn_names():
+    pairs = [
+        (lambda m, x: m.sum(x), "SumBackward0"), (lambda m, x: x.sum(1), "SumBackward1"),
+        (lambda m, x: x.mean(), "MeanBackward0"), (lambda m, x: x.mean(0), "MeanBackward1"),
+        (lambda m, x: x.prod(), "ProdBackward0"), (lambda m, x: x.prod(1), "ProdBackward1"),
+        (lambda m, x: x.max(), "MaxBackward1"), (lambda m, x: x.max(1)[0], "MaxBackward0"),
+        (lambda m, x: x.min(), "MinBackward1"), (lambda m, x: x.min(1)[0], "MinBackward0"),
+        (lambda m, x: x.amax(1), "AmaxBackward0"), (lambda m, x: x.amin(), "AminBackward0"),
+        (lambda m, x: x.median(), "MedianBackward0"), (lambda m, x: x.median(1)[0], "MedianBackward1"),
+        (lambda m, x: x.var(1), "VarBackward0"), (lambda m, x: x.std(), "StdBackward0"),
+        (lambda m, x: x.logsumexp(1), "LogsumexpBackward0"), (lambda m, x: x.norm(), "LinalgVectorNormBackward0"),
+        (lambda m, x: x.norm(1, 0), "LinalgVectorNormBackward0"),
+        (lambda m, x: x.cumsum(0), "CumsumBackward0"), (lambda m, x: x.cumprod(1), "CumprodBackward0"),
+    ]
+    for fn, name in pairs:
+        e = fn(ember, ember.ones(2, 3, requires_grad=True))
+        t = fn(torch, torch.ones(2, 3, requires_grad=True))
+        assert e.grad_fn.name() == t.grad_fn.name() == name
+
+
+def test_var_warns_when_degrees_of_freedom_are_not_positive():
+    for fn in (lambda m: m.var(m.ones(1)), lambda m: m.ones(2, 3).std(1, correction=3)):
+        with pytest.warns(UserWarning, match=r"\(\): degrees of freedom is <= 0"):
+            e = fn(ember)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = fn(torch)
+        np.testing.assert_array_equal(np.asarray(e.tolist()), np.asarray(t.tolist()))
+
+
+def test_no_dim_reductions_on_nan_match_torch():
+    data = [1.0, float("nan"), 3.0, 0.5]
+    for fn in (lambda m, x: m.max(x), lambda m, x: x.amin(), lambda m, x: m.median(x),
+               lambda m, x: m.median(x.reshape(2, 2), 1).values, lambda m, x: m.median(x.reshape(2, 2), 1).indices,
+               lambda m, x: x.argmax(), lambda m, x: m.max(x.reshape(2, 2), 0).indices):
+        e, t = fn(ember, ember.tensor(data)), fn(torch, torch.tensor(data))
+        np.testing.assert_array_equal(np.asarray(e.tolist()), np.asarray(t.tolist()))
+
+
+def test_median_of_empty_is_nan():
+    assert math.isnan(ember.median(ember.zeros(0, 3)).item()) and math.isnan(torch.median(torch.zeros(0, 3)).item())
+
+
+@pytest.mark.parametrize("fn, exc, msg", [
+    (lambda m: m.ones(2, 3).sum(2), IndexError,
+     r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"),
+    (lambda m: m.max(m.ones(2, 3), -3), IndexError,
+     r"Dimension out of range \(expected to be in range of \[-2, 1\], but got -3\)"),
+    (lambda m: m.ones(()).cumsum(1), IndexError,
+     r"Dimension out of range \(expected to be in range of \[-1, 0\], but got 1\)"),
+    (lambda m: m.ones(2, 3).sum((0, -2)), RuntimeError, r"dim 0 appears multiple times in the list of dims"),
+    (lambda m: m.ones(2, 3).amax((1, 1)), RuntimeError, r"dim 1 appears multiple times in the list of dims"),
+    (lambda m: m.max(m.ones(0, 3)), RuntimeError,
+     r"max\(\): Expected reduction dim to be specified for input.numel\(\) == 0. Specify the reduction dim with "
+     r"the 'dim' argument."),
+    (lambda m: m.ones(0, 3).min(), RuntimeError, r"min\(\): Expected reduction dim to be specified"),
+    (lambda m: m.max(m.ones(0, 3), 0), IndexError, r"max\(\): Expected reduction dim 0 to have non-zero size."),
+    (lambda m: m.amax(m.ones(0, 3)), RuntimeError, r"amax\(\): Expected reduction dim to be specified"),
+    (lambda m: m.amin(m.ones(0, 3), 0), IndexError, r"amin\(\): Expected reduction dim 0 to have non-zero size."),
+    (lambda m: m.median(m.ones(0, 3), 0), IndexError,
+     r"median\(\): Expected reduction dim 0 to have non-zero size."),
+    (lambda m: m.argmax(m.ones(0, 3)), IndexError,
+     r"argmax\(\): Expected reduction dim to be specified for input.numel\(\) == 0."),
+    (lambda m: m.var(m.ones(3, dtype=m.int64)), RuntimeError, "std and var only support floating point"),
+    (lambda m: m.ones(3, dtype=m.int64).std(), RuntimeError, "std and var only support floating point"),
+    (lambda m: m.norm(m.ones(3, dtype=m.int64)), RuntimeError,
+     r"linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long"),
+    (lambda m: m.norm(m.ones(0, 3), INF), RuntimeError,
+     r"linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not have an "
+     r"identity"),
+    (lambda m: m.mean(m.ones(3, dtype=m.int64)), RuntimeError,
+     r"mean\(\): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
+     r"Got: Long"),
+    (lambda m: m.logsumexp(m.ones(3)), TypeError, r"logsumexp\(\) missing 1 required positional argument"),
+    (lambda m: m.cumsum(m.ones(3)), TypeError, r"cumsum\(\) missing 1 required positional argument"),
+])
+def test_errors_match_torch(fn, exc, msg):
+    with pytest.raises(exc, match=msg):
+        fn(ember)
+    with pytest.raises(exc, match=msg):
+        fn(torch)
+
+
+def test_norm_rejects_matrix_norm_names():
+    with pytest.raises(RuntimeError, match=r"p='nuc' is not supported"):
+        ember.ones(2, 2).norm("nuc")
+
+
+def test_second_derivative_of_var_std_logsumexp_norm_match_torch():
+    data = [[0.3, -1.2, 2.0], [1.1, 0.4, -0.7]]
+    for fn in (lambda m, x: x.var(1), lambda m, x: x.std(0), lambda m, x: m.logsumexp(x, 1),
+               lambda m, x: x.norm(dim=1), lambda m, x: x.norm(3), lambda m, x: x.prod(1),
+               lambda m, x: x.cumprod(1)):
+        res = []
+        for m in (ember, torch):
+            x = m.tensor(np.asarray(data), requires_grad=True)
+            g, = m.autograd.grad(fn(m, x).sum(), x, create_graph=True)
+            gg, = m.autograd.grad((g * g).sum(), x)
+            res.append(np.asarray(gg.tolist()))
+        np.testing.assert_allclose(res[0], res[1], rtol=1e-10, atol=1e-12)
