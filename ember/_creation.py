@@ -6,7 +6,7 @@ import numpy as np
 from . import _dtype, random as _random
 from ._device import as_device, module_for, move, device_of
 from ._dtype import get_default_dtype, to_dtype, from_numpy_dtype
-from ._tensor import Tensor, _wrap
+from ._tensor import Tensor, Size, _wrap
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "arange", "range",
            "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "normal", "bernoulli",
@@ -15,87 +15,134 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor", "scalar_tensor"]
 
 
-def _to_array(data, dtype):
-    """A numpy array from nested lists/tuples of numbers or tensors, numpy data or a tensor."""
-    if isinstance(data, Tensor):
-        return data._data
-    if isinstance(data, np.ndarray):
-        return data
-    if isinstance(data, np.generic):
-        return np.asarray(data)
-    if isinstance(data, (list, tuple)) and _has_tensor(data):
-        data = _to_numbers(data)
+_SCALAR_DTYPES = {builtins.bool: lambda: _dtype.bool, builtins.int: lambda: _dtype.int64,
+                  builtins.float: get_default_dtype}
+_SEQUENCES = (list, tuple, builtins.range, np.ndarray)
+
+
+def _leaf_dtype(x):
+    """The dtype PyTorch infers for one element of nested data that is not a plain bool, int or float."""
+    if isinstance(x, Tensor):
+        if x.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return x.dtype
+    if isinstance(x, np.generic):
+        return from_numpy_dtype(x.dtype)
+    for kind in (builtins.bool, builtins.int, builtins.float):     # subclasses such as IntEnum
+        if isinstance(x, kind):
+            return _SCALAR_DTYPES[kind]()
+    if x is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
+    raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+
+
+def _nested_to_array(data, cast):
+    """A numpy array of PyTorch's inferred dtype from (nested) sequences of numbers, numpy scalars
+    and one-element tensors; ragged nesting raises PyTorch's error. With `cast` (a dtype will be
+    applied next) floats are kept in float64, so that nothing is rounded twice."""
+    level, dim = [data], 0
+    while level and isinstance(level[0], _SEQUENCES):
+        lens = [len(x) if isinstance(x, _SEQUENCES) else None for x in level]
+        bad = next((n for n in lens if n != lens[0]), False)
+        if bad is None:
+            raise TypeError("not a sequence")
+        if bad is not False:
+            raise ValueError(f"expected sequence of length {lens[0]} at dim {dim} (got {bad})")
+        level, dim = [y for x in level for y in x], dim + 1
+    leaf_types = set(map(type, level))
+    for t in leaf_types:
+        if issubclass(t, _SEQUENCES):
+            raise TypeError(f"'{t.__name__}' object cannot be interpreted as an integer")
+    dtypes = {_SCALAR_DTYPES[t]() for t in leaf_types if t in _SCALAR_DTYPES}
+    if not leaf_types <= _SCALAR_DTYPES.keys():
+        dtypes.update(_leaf_dtype(x) for x in level if type(x) not in _SCALAR_DTYPES)
+    dt = get_default_dtype() if not dtypes else dtypes.pop()
+    for d in dtypes:
+        dt = _dtype.promote_types(dt, d)
+    if cast and dt.is_floating_point:
+        dt = _dtype.float64
+    if any(issubclass(t, Tensor) for t in leaf_types):
+        data = _replace_tensors(data)
     try:
-        a = np.asarray(data)
-    except ValueError as e:
-        raise ValueError(f"could not make a tensor from ragged nested sequences: {e}") from None
-    if a.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}: expected numbers, sequences of "
-                        f"numbers or tensors")
-    # Python floats default to the default dtype; ints to int64, as PyTorch
-    if dtype is None:
-        if a.dtype.kind == "f":
-            a = a.astype(get_default_dtype().np)
-        elif a.dtype.kind in "iu":
-            a = a.astype(np.int64)
-    return a
+        return np.array(data, dtype=dt.np)
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long") from None
 
 
-def _has_tensor(seq):
-    stack = [seq]
-    while stack:
-        for x in stack.pop():
-            if isinstance(x, Tensor):
-                return True
-            if isinstance(x, (list, tuple)):
-                stack.append(x)
-    return False
-
-
-def _to_numbers(seq):
+def _replace_tensors(seq):
     if isinstance(seq, Tensor):
-        return seq.tolist()
-    if isinstance(seq, (list, tuple)):
-        return [_to_numbers(x) for x in seq]
+        return seq.item()
+    if isinstance(seq, _SEQUENCES):
+        return [_replace_tensors(x) for x in seq]
     return seq
 
 
+def _to_array(data, cast=False):
+    """A backend array holding data: a tensor's or numpy array's own data, else a new numpy array
+    (cast: see _nested_to_array)."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, np.ndarray):
+        from_numpy_dtype(data.dtype)
+        return data
+    if isinstance(data, (list, tuple, builtins.range, np.generic)) or type(data) in _SCALAR_DTYPES:
+        return _nested_to_array(data, cast)
+    if hasattr(data, "__array__"):
+        return _to_array(np.asarray(data))
+    return _nested_to_array(data, cast)
+
+
 def _place(a, dtype, device, copy):
+    """a cast to dtype and moved to device; copied if `copy` and neither made a new array."""
     if dtype is not None:
         npd = to_dtype(dtype).np
         if a.dtype != npd:
             a, copy = a.astype(npd), False
-    else:
-        from_numpy_dtype(a.dtype)
     d = as_device(device)
     if d is not None and d != device_of(a):
         a, copy = move(a, d), False
     return a.copy() if copy else a
 
 
+def _finish(t, requires_grad):
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor holding a copy of data (numbers, nested lists, numpy arrays, tensors)."""
+    """A new tensor holding a copy of data (numbers, nested lists, numpy arrays, tensors).
+
+    pin_memory is accepted for compatibility; ember has no pinned memory.
+    """
     if isinstance(data, Tensor):
         import warnings
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
                       "or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "ember.tensor(sourceTensor).", UserWarning, stacklevel=2)
-    t = _wrap(_place(_to_array(data, dtype), dtype, device, copy=True))
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return _finish(_wrap(_place(_to_array(data, dtype is not None), dtype, device, copy=True)), requires_grad)
+
+
+def asarray(obj, dtype=None, device=None, copy=None, requires_grad=False):
+    """obj as a tensor, sharing memory with a tensor or numpy array when dtype and device allow;
+    copy=True always copies, copy=False raises if a copy would be needed."""
+    src = _to_array(obj, dtype is not None)
+    shared = isinstance(obj, (Tensor, np.ndarray))      # src is the caller's own memory
+    if copy is False and not shared:
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    a = _place(src, dtype, device, copy=builtins.bool(copy) and shared)
+    if copy is False and a is not src:
+        raise ValueError(f"can't alias tensor or array into a tensor of a different dtype or device "
+                         f"without a copy (asked for dtype={dtype}, device={device})")
+    if isinstance(obj, Tensor) and a is src and not requires_grad:
+        return obj
+    t = _wrap(a)
+    if isinstance(obj, Tensor) and a is src:
+        t._vc = obj._vc
+    return _finish(t, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
     """data as a tensor, sharing memory with a tensor or numpy array when dtype and device allow."""
-    if isinstance(data, Tensor):
-        if (dtype is None or to_dtype(dtype) == data.dtype) and (device is None or as_device(device) == data.device):
-            return data
-        return data.to(dtype=dtype, device=device)
-    return _wrap(_place(_to_array(data, dtype), dtype, device, copy=False))
-
-
-asarray = as_tensor
+    return asarray(data, dtype=dtype, device=device)
 
 
 def from_numpy(ndarray):
@@ -107,50 +154,51 @@ def from_numpy(ndarray):
 
 
 def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
+    """A 0-d tensor holding the number s, of the default dtype unless dtype is given."""
     return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
 def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+    if len(size) == 1 and isinstance(size[0], _SEQUENCES):
         size = tuple(size[0])
+    out = []
     for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"size must be a sequence of ints, got an element of type {type(s).__name__}")
+        if isinstance(s, (builtins.float, builtins.bool)) or not hasattr(s, "__index__"):
+            raise TypeError(f"size must be tuple of ints, but found element of type {type(s).__name__}")
+        out.append(s.__index__())
+    for s in out:
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
+    return tuple(out)
 
 
 def _new(fill, size, dtype, device, requires_grad):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     xp = module_for(as_device(device))
-    t = _wrap(fill(xp, _size(size), dt.np))
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return _finish(_wrap(fill(xp, _size(size), dt.np)), requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros of the given shape."""
     return _new(lambda xp, s, d: xp.zeros(s, d), size, dtype, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of ones of the given shape."""
     return _new(lambda xp, s, d: xp.ones(s, d), size, dtype, device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+def empty(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of the given shape (ember fills it with zeros, never with stale memory)."""
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of the given shape filled with fill_value (dtype inferred from it)."""
+    fill_value = _number(fill_value)
     if dtype is None:
         dtype = _dtype.result_type(fill_value)
-    return _new(lambda xp, s, d: xp.full(s, fill_value, d), (size,) if isinstance(size, int) else tuple(size),
-                dtype, device, requires_grad)
+    return _new(lambda xp, s, d: xp.full(s, fill_value, d), (size,), dtype, device, requires_grad)
 
 
 def _like(fn, input, dtype, device, requires_grad, *args):
@@ -158,151 +206,285 @@ def _like(fn, input, dtype, device, requires_grad, *args):
               requires_grad=requires_grad)
 
 
-def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    """Zeros of input's shape (and dtype and device, unless given)."""
     return _like(zeros, input, dtype, device, requires_grad)
 
 
-def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def ones_like(input, dtype=None, device=None, requires_grad=False):
+    """Ones of input's shape (and dtype and device, unless given)."""
     return _like(ones, input, dtype, device, requires_grad)
 
 
-def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def empty_like(input, dtype=None, device=None, requires_grad=False):
+    """An uninitialized tensor of input's shape (ember fills it with zeros)."""
     return _like(zeros, input, dtype, device, requires_grad)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    """fill_value in input's shape (and dtype and device, unless given)."""
+    return _like(lambda size, **kw: full(size, fill_value, **kw), input, dtype, device, requires_grad)
+
+
+def _number(v):
+    return v.item() if isinstance(v, Tensor) else v
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Values from start to end (exclusive) by step; integer arguments give int64."""
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("arange(): step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError(f"arange(): upper bound and larger bound inconsistent with step sign "
-                           f"(start={start}, end={end}, step={step})")
     if dtype is None:
         dtype = _dtype.result_type(start, end, step)
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    n = builtins.max(0, int(np.ceil((vals[1] - vals[0]) / vals[2])))
+    start, end, step = _number(start), _number(end), _number(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = int(np.ceil((end - start) / step))
     dt = to_dtype(dtype)
     xp = module_for(as_device(device))
-    t = _wrap((vals[0] + vals[2] * xp.arange(n, dtype=np.float64 if dt.is_floating_point else np.int64))
-              .astype(dt.np))
-    return t.requires_grad_(True) if requires_grad else t
+    if dt.is_floating_point:
+        values = start + step * xp.arange(n, dtype=np.float64)
+    else:
+        values = int(start) + int(step) * xp.arange(n, dtype=np.int64)
+    return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
 
 def range(start, end, step=1, dtype=None, device=None, requires_grad=False):
-    """Deprecated in PyTorch: values from start to end inclusive."""
-    dt = dtype or get_default_dtype()
-    return arange(start, end + step / 2, step, dtype=dt, device=device, requires_grad=requires_grad)
+    """Deprecated in PyTorch: values from start to end inclusive, of the default dtype."""
+    import warnings
+    warnings.warn("ember.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use ember.arange, which produces values "
+                  "in [start, end).", UserWarning, stacklevel=2)
+    start, end, step = _number(start), _number(end), _number(step)
+    n = int(np.floor((end - start) / step)) + 1
+    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    values = start + step * module_for(as_device(device)).arange(n, dtype=np.float64)
+    return _finish(_wrap(values.astype(dt.np)), requires_grad)
+
+
+def _linspace(xp, start, end, steps, dt):
+    """steps points from start to end as PyTorch computes them: from the start up to halfway, from
+    the end after it, so that both ends are exact."""
+    work = dt.np if dt.is_floating_point and dt is not _dtype.float16 else np.dtype(np.float64)
+    if not dt.is_floating_point:
+        start, end = int(start), int(end)
+    idx = xp.arange(steps, dtype=work)
+    if steps == 1:
+        return xp.full(1, start, dtype=work)
+    step = (work.type(end) - work.type(start)) / (steps - 1)
+    return xp.where(idx < steps // 2, work.type(start) + step * idx, work.type(end) - step * (steps - 1 - idx))
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """steps values evenly spaced from start to end inclusive."""
     if steps < 0:
-        raise RuntimeError("linspace(): number of steps must be non-negative")
+        raise RuntimeError("number of steps must be non-negative")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     xp = module_for(as_device(device))
-    t = _wrap(xp.linspace(float(start), float(end), int(steps)).astype(dt.np))
-    return t.requires_grad_(True) if requires_grad else t
+    values = _linspace(xp, builtins.float(_number(start)), builtins.float(_number(end)), int(steps), dt)
+    return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
     """base ** linspace(start, end, steps)."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     xp = module_for(as_device(device))
-    t = _wrap(xp.logspace(float(start), float(end), int(steps), base=base).astype(dt.np))
-    return t.requires_grad_(True) if requires_grad else t
+    exps = _linspace(xp, builtins.float(_number(start)), builtins.float(_number(end)), int(steps), _dtype.float64)
+    return _finish(_wrap((builtins.float(base) ** exps).astype(dt.np)), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix."""
+    m = n if m is None else m
+    for name, v in (("n", n), ("m", m)):
+        if v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    t = _wrap(module_for(as_device(device)).eye(n, n if m is None else m, dtype=dt.np))
-    return t.requires_grad_(True) if requires_grad else t
+    return _finish(_wrap(module_for(as_device(device)).eye(n, m, dtype=dt.np)), requires_grad)
 
 
-def _random_tensor(draw, size, dtype, device, requires_grad, generator):
-    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    a = np.asarray(draw(_random.rng(generator), _size(size))).astype(dt.np, copy=False)
+# ---- random sampling: drawn on the cpu from the generator, then moved ----
+
+def _sampled(a, dt, device, requires_grad):
+    a = np.asarray(a).astype(dt.np, copy=False)
     d = as_device(device)
-    t = _wrap(move(a, d) if d is not None and d.type != "cpu" else a)
-    return t.requires_grad_(True) if requires_grad else t
+    return _finish(_wrap(move(a, d) if d is not None and d.type != "cpu" else a), requires_grad)
+
+
+_KERNEL_NAMES = dict(bool="Bool", uint8="Byte", int8="Char", int16="Short", int32="Int", int64="Long")
+
+
+def _float_dtype(dtype, kernel):
+    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[dt.name]}\'')
+    return dt
+
+
+def _uniform(r, shape, dt):
+    """Uniform numbers in [0, 1) with as many random bits as dt holds (never rounding up to 1)."""
+    if dt is _dtype.float16:
+        return r.integers(0, 2 ** 11, shape) * 2.0 ** -11
+    return r.random(shape, dtype=np.float32 if dt is _dtype.float32 else np.float64)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform random numbers in [0, 1)."""
-    return _random_tensor(lambda r, s: r.random(s), size, dtype, device, requires_grad, generator)
+    dt = _float_dtype(dtype, "check_uniform_bounds")
+    return _sampled(_uniform(_random.rng(generator), _size(size), dt), dt, device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal random numbers."""
-    return _random_tensor(lambda r, s: r.standard_normal(s), size, dtype, device, requires_grad, generator)
+    dt = _float_dtype(dtype, "normal_kernel_cpu")
+    r = _random.rng(generator)
+    a = r.standard_normal(_size(size), dtype=np.float32 if dt is _dtype.float32 else np.float64)
+    return _sampled(a, dt, device, requires_grad)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Random integers in [low, high); randint(high, size) starts at 0."""
     if size is None:
         low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
+    low, high = int(_number(low)), int(_number(high))
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _random_tensor(lambda r, s: r.integers(low, high, s), (tuple(size),), dtype or _dtype.int64,
-                          device, requires_grad, generator)
+    a = _random.rng(generator).integers(low, high, _size((size,)))
+    return _sampled(a, to_dtype(dtype) if dtype is not None else _dtype.int64, device, requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 .. n-1."""
-    return _random_tensor(lambda r, s: r.permutation(n), (n,), dtype or _dtype.int64, device,
-                          requires_grad, generator)
+    n = _number(n)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    a = _random.rng(generator).permutation(n)
+    return _sampled(a, to_dtype(dtype) if dtype is not None else _dtype.int64, device, requires_grad)
+
+
+# ember.autograd imports zeros_like from this module, so it can only be imported once that exists
+from .autograd.function import Op  # noqa: E402
+from .ops.pointwise import _broadcast_error  # noqa: E402
+
+
+class _Sample(Op):
+    """A random draw from distributions whose parameters are tensors; as in PyTorch, the sample's
+    gradient with respect to the parameters is zero (no reparameterization)."""
+
+    @staticmethod
+    def forward(ctx, *params, draw):
+        return draw(*params)
+
+    @staticmethod
+    def backward(ctx, g):
+        grads = tuple(zeros_like(g) if need else None for need in ctx.needs_input_grad)
+        return grads if len(grads) > 1 else grads[0]
+
+
+class NormalBackward1(_Sample):
+    """normal(Tensor mean, float std)."""
+
+
+class NormalBackward2(_Sample):
+    """normal(float mean, Tensor std)."""
+
+
+class NormalBackward3(_Sample):
+    """normal(Tensor mean, Tensor std)."""
+
+
+class BernoulliBackward0(_Sample):
+    """bernoulli(Tensor input)."""
+
+
+def _check_std(std):
+    bad = (std < 0).any() if isinstance(std, Tensor) else std < 0
+    if bad:
+        shown = std.min().item() if isinstance(std, Tensor) else std
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {shown:g}")
 
 
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
-    """Normal random numbers with the given mean and std (numbers or tensors, broadcast)."""
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
-        noise = randn(*shape, generator=generator, dtype=(mean if isinstance(mean, Tensor) else std).dtype)
-        return noise * std + mean
-    if size is None:
-        raise TypeError("normal() with number mean and std needs a size")
-    return _random_tensor(lambda r, s: r.normal(mean, std, s), (tuple(size),), dtype, device,
-                          requires_grad, generator)
+    """Normal random numbers with the given mean and std (numbers or tensors, broadcast together)."""
+    _check_std(std)
+    r = _random.rng(generator)
+    tm, ts = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not (tm or ts):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments: with float mean and "
+                            "std, size is required")
+        dt = _float_dtype(dtype, "normal_kernel_cpu")
+        return _sampled(r.normal(mean, std, _size((size,))), dt, device, requires_grad)
+
+    def draw(*params):
+        m, s = (params[0], params[1]) if tm and ts else (params[0], std) if tm else (mean, params[0])
+        try:
+            shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        except ValueError:
+            raise _broadcast_error(m, s) from None
+        noise = move(r.standard_normal(shape), device_of(params[0]))
+        return (m + s * noise).astype(params[0].dtype)
+
+    if tm and ts:
+        return NormalBackward3.apply(mean, std, draw=draw)
+    return (NormalBackward1 if tm else NormalBackward2).apply(mean if tm else std, draw=draw)
 
 
 def bernoulli(input, p=None, generator=None):
-    """1 with probability input (or p), else 0, elementwise."""
-    prob = input._data if p is None else np.broadcast_to(p, input.shape)
-    return _wrap((_random.rng(generator).random(input.shape) < prob).astype(input._data.dtype))
+    """1 with probability input (or p), else 0, elementwise; the result has input's dtype."""
+    if p is not None:
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        return _sampled(_random.rng(generator).random(input.shape) < p, input.dtype, input.device, False)
+    if ((input._data < 0) | (input._data > 1)).any():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    r = _random.rng(generator)
+    return BernoulliBackward0.apply(
+        input, draw=lambda prob: (move(r.random(prob.shape), device_of(prob)) < prob).astype(prob.dtype))
 
 
 def multinomial(input, num_samples, replacement=False, generator=None):
     """Sample indices from the categorical distributions in the rows of input."""
-    p = np.asarray(input.detach().numpy(), dtype=np.float64)
+    p = input.detach().cpu().numpy().astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
-    r = _random.rng(generator)
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    out = np.stack([r.choice(rows.shape[1], num_samples, replace=replacement, p=row / row.sum()) for row in rows])
-    return _wrap(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))
+    r = _random.rng(generator)
+    if replacement:
+        cdf = np.cumsum(rows, axis=1) / rows.sum(axis=1, keepdims=True)
+        u = r.random((rows.shape[0], num_samples))
+        out = np.stack([np.minimum(np.searchsorted(c, x, side="right"), len(c) - 1) for c, x in zip(cdf, u)])
+    else:   # the largest p / q with q ~ Exp(1) are a sample without replacement; zero p come last
+        keys = rows / r.standard_exponential(rows.shape)
+        out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    return _sampled(out.reshape(p.shape[:-1] + (num_samples,)), _dtype.int64, input.device, False)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False, generator=None):
-    return rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad, generator=generator)
+    """Uniform random numbers in [0, 1) of input's shape (and dtype and device, unless given)."""
+    return _like(lambda size, **kw: rand(size, generator=generator, **kw), input, dtype, device, requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False, generator=None):
-    return randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                 requires_grad=requires_grad, generator=generator)
+    """Standard normal random numbers of input's shape (and dtype and device, unless given)."""
+    return _like(lambda size, **kw: randn(size, generator=generator, **kw), input, dtype, device, requires_grad)
 
 
 def randint_like(input, low, high=None, dtype=None, device=None, requires_grad=False):
-    return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device)
+    """Random integers in [low, high) of input's shape (and dtype and device, unless given)."""
+    return _like(lambda size, **kw: randint(low, high, size, **kw), input, dtype, device, requires_grad)
 
 
 # ---- legacy constructors: ember.Tensor(2, 3), FloatTensor([1, 2]), isinstance(t, LongTensor) ----
@@ -310,11 +492,15 @@ def randint_like(input, low, high=None, dtype=None, device=None, requires_grad=F
 def legacy_tensor_data(args, dtype=None, device=None):
     """The array for a legacy constructor call: sizes give zeros, one sequence gives its values."""
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+    if not args:
+        args = (0,)
+    if len(args) == 1 and not isinstance(args[0], (Size, builtins.int, np.integer)):
         src = args[0]
         if isinstance(src, Tensor):
             return src._data.astype(dt.np, copy=False)
-        return _place(_to_array(src, dt), dt, device, copy=True)
+        if not isinstance(src, _SEQUENCES):
+            raise TypeError(f"new(): data must be a sequence (got {type(src).__name__})")
+        return _place(_to_array(src, True), dt, device, copy=True)
     return module_for(as_device(device)).zeros(_size(args), dt.np)
 
 
@@ -327,7 +513,7 @@ class _LegacyMeta(type):
 
 
 def _legacy(name, dt):
-    return _LegacyMeta(name, (), {"dtype": dt, "__doc__": f"{name}(*sizes) or {name}(data): a {dt} tensor "
+    return _LegacyMeta(name, (), {"dtype": dt, "__module__": "ember", "__doc__": f"{name}(*sizes) or {name}(data): a {dt} tensor "
                                   "(legacy constructor; sizes give zeros)."})
 
 

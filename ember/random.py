@@ -1,6 +1,8 @@
 """Random number generation: Generator, manual_seed, the default generator's state."""
 import numpy as np
 
+from ._device import device as _device
+
 __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
            "default_generator"]
 
@@ -13,13 +15,14 @@ class Generator:
     """
 
     def __init__(self, device="cpu"):
-        self.device = device
-        self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63))
+        self.device = _device(device)
+        self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed):
-        seed = int(seed)
+        """Seed the generator (negative seeds wrap to 64 bits, as in PyTorch); returns it."""
+        seed = int(seed) & (2 ** 64 - 1)
         self._seed = seed
-        self.rng = np.random.Generator(np.random.PCG64(seed & (2 ** 64 - 1)))
+        self.rng = np.random.Generator(np.random.PCG64(seed))
         return self
 
     def seed(self):
@@ -39,6 +42,9 @@ class Generator:
             raise TypeError("set_state expects a state returned by get_state()")
         self.rng.bit_generator.state = state.value
         self._seed = state.seed
+
+
+_DEFAULT_SEED = 67280421310721     # PyTorch's: a fresh generator gives the same numbers each run
 
 
 class _State:
