@@ -268,7 +268,7 @@ class MinBackward0(_IndexReduction):
 
 def _median_index(xp, x, dim):
     k = (x.shape[dim] - 1) // 2
-    index = xp.take(xp.argsort(x, axis=dim), [k], axis=dim)
+    index = xp.argsort(x, axis=dim)[(slice(None),) * dim + (slice(k, k + 1),)]
     if x.dtype.kind == "f":
         nan = xp.isnan(x)
         index = xp.where(nan.any(axis=dim, keepdims=True), xp.argmax(nan, axis=dim, keepdims=True), index)

@@ -259,7 +259,7 @@ def test_result_dtypes_match_torch(fn, dtype):
 @pytest.mark.parametrize("fn", [
     lambda m, x: m.all(x), lambda m, x: m.all(x, 1), lambda m, x: x.all((0, 1)), lambda m, x: m.any(x, 0, True),
     lambda m, x: x.any(), lambda m, x: m.any(x, (-1,)), lambda m, x: m.count_nonzero(x),
-    lambda m, x: m.count_nonzero(x, 1), lambda m, x: x.count_nonzero((0, 1)), lambda m, x: x.any(),
+    lambda m, x: m.count_nonzero(x, 1), lambda m, x: x.count_nonzero((0, 1)),
 ])
 def test_logical_reductions_and_counts_match_torch(fn):
     data = [[0.0, 1.0, 0.0], [2.0, 3.0, -1.0]]
@@ -269,7 +269,7 @@ def test_logical_reductions_and_counts_match_torch(fn):
         assert e.tolist() == t.tolist() and str(e.dtype)[6:] == str(t.dtype)[6:]
 
 
-def test_cumsum_cumprod_gradient_on_0d_and_grad_fn_names():
+def test_grad_fn_names_match_torch():
     pairs = [
         (lambda m, x: m.sum(x), "SumBackward0"), (lambda m, x: x.sum(1), "SumBackward1"),
         (lambda m, x: x.mean(), "MeanBackward0"), (lambda m, x: x.mean(0), "MeanBackward1"),
