@@ -8,7 +8,8 @@ from ._creation import *  # noqa: F401,F403
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state
 from . import autograd
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
-                       is_inference_mode_enabled)
+                       is_inference_mode_enabled, is_anomaly_enabled, is_anomaly_check_nan_enabled,
+                       set_detect_anomaly, detect_anomaly)
 from .ops.pointwise import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403

@@ -8,6 +8,7 @@ import sys
 from .._tensor import Tensor, _wrap
 from . import grad_mode
 from .anomaly import anomaly_state, check_nan, report
+from .function import as_array
 from .node import AccumulateGrad
 
 __all__ = ["run_backward"]
@@ -111,7 +112,7 @@ def _accumulate_leaf(node, g, graph):
         # gradient is shared with another leaf or with the caller); 2 = this frame + getrefcount's.
         var._grad = _wrap(g if g.base is None and _getrefcount(g) <= 2 else g.copy())
     elif old._requires_grad:
-        var._grad = _wrap(old._data + g)
+        var._grad = _wrap(as_array(old._data + g))
     else:
         old._data += g
     if node._post_hooks:
@@ -154,7 +155,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * len(node._out_meta)
-        buf[nr] = g if buf[nr] is None else buf[nr] + g
+        buf[nr] = g if buf[nr] is None else buf[nr] + g if create_graph else as_array(buf[nr] + g)
     ready = [n for n in buffers if n not in deps]
     if run is not None:
         ready = [n for n in ready if n in run or n in targets]
@@ -211,8 +212,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                     if buf is None:
                         buf = buffers[nxt] = [None] * len(nxt._out_meta)
                         buf[nr] = g
+                    elif buf[nr] is None:
+                        buf[nr] = g
                     else:
-                        buf[nr] = g if buf[nr] is None else buf[nr] + g
+                        buf[nr] = buf[nr] + g if graph else as_array(buf[nr] + g)
                 c = deps[nxt] - 1
                 deps[nxt] = c
                 if c == 0:
