@@ -7,6 +7,7 @@ from . import _dtype, random as _random
 from ._device import as_device, module_for, move, device_of
 from ._dtype import get_default_dtype, to_dtype, from_numpy_dtype
 from ._tensor import Tensor, Size, _wrap
+from .autograd.function import Op
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "arange", "range",
            "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "normal", "bernoulli",
@@ -370,11 +371,6 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     return _sampled(a, to_dtype(dtype) if dtype is not None else _dtype.int64, device, requires_grad)
 
 
-# ember.autograd imports zeros_like from this module, so it can only be imported once that exists
-from .autograd.function import Op  # noqa: E402
-from .ops.pointwise import _broadcast_error  # noqa: E402
-
-
 class _Sample(Op):
     """A random draw from distributions whose parameters are tensors; as in PyTorch, the sample's
     gradient with respect to the parameters is zero (no reparameterization)."""
@@ -429,6 +425,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
         try:
             shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         except ValueError:
+            from .ops.pointwise import _broadcast_error
             raise _broadcast_error(m, s) from None
         noise = move(r.standard_normal(shape), device_of(params[0]))
         return (m + s * noise).astype(params[0].dtype)
