@@ -4,6 +4,7 @@ from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, flo
                      can_cast)
 from ._device import device, cuda
 from ._tensor import Tensor, Size, is_tensor
+from ._tensor_str import set_printoptions
 from ._creation import *  # noqa: F401,F403
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state
 from . import autograd

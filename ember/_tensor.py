@@ -122,7 +122,7 @@ class Tensor:
                                "use a computed variable in a subgraph that doesn't require differentiation "
                                "use var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients "
+            raise RuntimeError(f"Only Tensors of floating point and complex dtype can require gradients "
                                f"(this one is {self.dtype}); convert it first, e.g. x.float()")
         self._requires_grad = requires_grad
         return self
@@ -317,6 +317,7 @@ class Tensor:
         if isinstance(dtype, str) and dtype.endswith("Tensor"):
             from ._creation import legacy_dtype_of_name
             dtype = legacy_dtype_of_name(dtype)
+        dtype = getattr(dtype, "dtype", dtype)  # a legacy class such as ember.DoubleTensor
         return self.to(dtype)
 
     def type_as(self, other):

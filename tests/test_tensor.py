@@ -59,6 +59,7 @@ def test_to_and_type():
     assert x.to(ember.ones(1, dtype=ember.int32)).dtype == ember.int32
     assert x.type() == "ember.FloatTensor" and x.long().type() == "ember.LongTensor"
     assert x.type(ember.float64).dtype == ember.float64 and x.type("ember.LongTensor").dtype == ember.int64
+    assert x.type(ember.DoubleTensor).dtype == ember.float64
     assert x.to(ember.float32, copy=True) is not x
 
 

@@ -274,7 +274,7 @@ def test_detach_shares_storage_and_version_data_does_not_share_version():
 
 
 def test_requires_grad_rules():
-    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point"):
         ember.ones(2, dtype=ember.int64).requires_grad_()
     y = ember.ones(2, requires_grad=True) * 2
     with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf variables"):
