@@ -102,10 +102,11 @@ class Op(Node):
         return tuple(out)
 
     def _apply(self, grads, graph):
-        if graph:
-            return self.backward(self, *grads)
         if self._saved is None and self._released:
             self._raise_released()
+        if graph:
+            res = self.backward(self, *grads)
+            return res if type(res) is tuple else (res,)
         res = self.backward(self, *[None if g is None else _wrap(g) for g in grads])
         return _unwrap_grads(res if type(res) is tuple else (res,))
 

@@ -351,3 +351,16 @@ def test_graph_is_freed_by_reference_counting_alone():
         assert grown > 3_000_000 and left < grown / 20  # (CPython keeps freed small tuples in free lists)
     finally:
         gc.enable()
+
+
+def test_second_derivative_through_single_gradient_op():
+    y = ember.tensor([1.0, 2.0], requires_grad=True)
+    g, = ember.autograd.grad((y.clone() ** 2).sum(), y, create_graph=True)
+    g.sum().backward()
+    assert g.tolist() == [2.0, 4.0] and y.grad.tolist() == [2.0, 2.0]
+
+
+def test_zero_dim_gradients_are_arrays():
+    x = ember.tensor(3.0, requires_grad=True)
+    (x * x + x * 2).backward()
+    assert x.grad.item() == 8.0 and x.grad.numpy().shape == ()
