@@ -70,7 +70,7 @@ def test_unsupported_dtypes():
         ember.from_numpy(np.array([1j]))
     with pytest.raises(TypeError, match=r"^expected np.ndarray \(got list\)$"):
         ember.from_numpy([1])
-    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point"):
         ember.tensor([1], requires_grad=True)
 
 
