@@ -1,1 +1,652 @@
-"""Indexing: getitem/setitem, gather, scatter, index_select, masked ops, nonzero, take."""
+"""Indexing: getitem/setitem, gather, scatter, index_select, masked ops, nonzero, take.
+
+x[key] is read as PyTorch reads it: ints, slices and None first make a view (the `basic` key), then
+integer arrays and masks (the `adv` key, masks turned into their nonzero() arrays) pick a copy out of
+that view. Writes and gradients go through the same pair of keys.
+"""
+import math
+import operator
+import warnings
+
+import numpy as np
+
+from .._device import array_module
+from .._tensor import Tensor, _wrap, _wrap_dim
+from ..autograd import grad_mode
+from ..autograd.function import Op
+from .inplace import apply_inplace, inplace
+from .pointwise import _broadcast_error
+from .reduce import _type_name
+from .shape import _at
+
+__all__ = ["gather", "scatter", "scatter_add", "index_select", "index_add", "index_fill", "index_put",
+           "masked_fill", "masked_select", "nonzero", "argwhere", "take"]
+
+_state = grad_mode.state
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32))
+_C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+                 "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
+                 "float64": "double"}
+
+
+def _scatter_at(ufunc, a, key, values):
+    """a[key] = ufunc(a[key], values) in place, applied once per occurrence of a repeated index."""
+    xp = array_module(a)
+    if xp is np:
+        getattr(np, ufunc).at(a, key, values)
+    elif ufunc == "add":
+        import cupyx
+        cupyx.scatter_add(a, key, values)
+    else:  # CuPy has no repeated-index product: run it on the host
+        host = a.get()
+        getattr(np, ufunc).at(host, tuple(k.get() if isinstance(k, xp.ndarray) else k for k in key),
+                              values.get() if isinstance(values, xp.ndarray) else values)
+        a[...] = xp.asarray(host)
+
+
+def _check_bounds(a, dim, size, negative=True, error=IndexError):
+    """PyTorch's error for the first entry of index array a outside dimension dim of the given size."""
+    if a.size:
+        bad = (a >= size) | (a < (-size if negative else 0))
+        if bad.any():
+            raise error(f"index {int(a[bad][0])} is out of bounds for dimension {dim} with size {size}")
+
+
+# ---- parsing x[key] ----------------------------------------------------------------------------------
+_SEQUENCE_WARNING = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                     "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                     "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result")
+
+
+def _sequence_as_tuple(seq):
+    """PyTorch reads a short list holding tensors, sequences, slices, None or ... as a tuple of indices."""
+    return len(seq) < 32 and any(isinstance(k, (Tensor, list, tuple, slice, np.ndarray)) or k is None or k is Ellipsis
+                                 for k in seq)
+
+
+def _index_array(a):
+    """A tensor's array as an index: an integer array or a bool mask."""
+    if a.dtype == np.bool_ or a.dtype in _INDEX_DTYPES:
+        return a
+    if a.dtype == np.uint8:
+        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                      UserWarning, stacklevel=4)
+        return a.astype(np.bool_)
+    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def _item(xp, k):
+    """One index as an int, a slice, None, Ellipsis or an array (integer, or bool: a mask)."""
+    if k is None or k is Ellipsis:
+        return k
+    if isinstance(k, (bool, np.bool_)):
+        return xp.asarray(bool(k))
+    if isinstance(k, (int, np.integer)):
+        return int(k)
+    if isinstance(k, slice):
+        if k.step is not None:
+            step = operator.index(k.step)
+            if step == 0:
+                raise ValueError("slice step cannot be zero")
+            if step < 0:
+                raise ValueError("step must be greater than zero")
+        return k
+    if isinstance(k, Tensor):
+        a = k._data
+        if a.ndim == 0 and a.dtype.kind in "iu" and a.dtype != np.uint8:
+            return int(a)
+        return _index_array(a)
+    if isinstance(k, np.ndarray):
+        return _index_array(xp.asarray(k))
+    if isinstance(k, (list, tuple)):
+        a = np.asarray(k)
+        return xp.asarray(a if a.dtype == np.bool_ else a.astype(np.int64))
+    if hasattr(k, "__index__"):
+        return operator.index(k)
+    raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                     f"indices (got {type(k).__name__})")
+
+
+def _parse(data, key):
+    """x[key] as (basic, adv, op class): basic holds ints, slices and None and ends in Ellipsis (so that the
+    result is always a view), adv is None or the integer arrays and full slices applied to that view."""
+    if type(key) is not tuple:
+        if type(key) is list and _sequence_as_tuple(key):
+            warnings.warn(_SEQUENCE_WARNING, UserWarning, stacklevel=3)
+            key = tuple(key)
+        else:
+            key = (key,)
+    xp = array_module(data)
+    items = [_item(xp, k) for k in key]
+    shape = data.shape
+    used = sum(1 if isinstance(k, (int, slice)) else k.ndim if k.dtype == np.bool_ else 1
+               for k in items if k is not None and k is not Ellipsis)
+    if used > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    basic, adv = [], []
+    cls, advanced, expanded = AliasBackward0, False, False
+    dim = out = 0  # the dimension of x an index applies to, and its place in the result so far (for messages)
+    full = slice(None)
+    for k in items:
+        if k is Ellipsis:
+            if not expanded:  # PyTorch expands the first ellipsis and ignores any later one
+                n = len(shape) - used
+                basic += [full] * n
+                adv += [full] * n
+                dim += n
+                out += n
+                expanded = True
+        elif k is None:
+            basic.append(None)
+            adv.append(full)
+            out += 1
+            cls = UnsqueezeBackward0
+        elif isinstance(k, int):
+            size = shape[dim]
+            if not -size <= k < size:
+                raise IndexError(f"index {k} is out of bounds for dimension {out} with size {size}")
+            basic.append(k)
+            dim += 1
+            cls = SelectBackward0
+        elif isinstance(k, slice):
+            basic.append(slice(*k.indices(shape[dim])))
+            adv.append(full)
+            dim += 1
+            out += 1
+            cls = SliceBackward0
+        elif k.dtype == np.bool_:
+            advanced = True
+            if k.ndim == 0:  # a new dimension, indexed by [0] (True) or [] (False)
+                basic.append(None)
+                adv.append(xp.zeros(int(k), dtype=np.int64))
+                out += 1
+                continue
+            for j, (m, s) in enumerate(zip(k.shape, shape[dim:])):
+                if m != s:
+                    raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the shape "
+                                     f"of the indexed tensor {list(shape)} at index {out + j}")
+            basic += [full] * k.ndim
+            adv += list(k.nonzero())
+            dim += k.ndim
+            out += k.ndim
+        else:
+            _check_bounds(k, out, shape[dim])
+            advanced = True
+            basic.append(full)
+            adv.append(k)
+            dim += 1
+            out += 1
+    basic.append(Ellipsis)
+    return tuple(basic), (tuple(adv) if advanced else None), (IndexBackward0 if advanced else cls)
+
+
+def _take(a, basic, adv):
+    a = a[basic]
+    return a if adv is None else a[adv]
+
+
+def _put(a, basic, adv, values, accumulate):
+    """a[basic][adv] = values (or += values, repeated indices adding up), in place."""
+    if hasattr(values, "shape"):
+        lead = 0
+        while lead < values.ndim and values.shape[lead] == 1:
+            lead += 1
+        values = values.reshape(values.shape[lead:]).astype(a.dtype, copy=False)
+    try:
+        if adv is None:
+            if accumulate:
+                a[basic] += values
+            else:
+                a[basic] = values
+        elif accumulate:
+            _scatter_at("add", a[basic], adv, values)
+        else:
+            a[basic][adv] = values
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(_take(a, basic, adv).shape)}") from None
+
+
+class IndexBackward0(Op):
+    """x[basic][adv]: a copy when adv holds integer arrays; the gradient is added back at the same places."""
+
+    @staticmethod
+    def forward(ctx, x, basic, adv):
+        ctx.shape, ctx.basic, ctx.adv = x.shape, basic, adv
+        return _take(x, basic, adv)
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexPutBackward0.apply(g.new_zeros(ctx.shape), ctx.basic, ctx.adv, g, True), None, None
+
+
+class AliasBackward0(IndexBackward0):
+    """x[...] or x[()]: a view of all of x."""
+    is_view = True
+
+
+class SelectBackward0(AliasBackward0):
+    """A basic index whose last step takes one position (an int)."""
+
+
+class SliceBackward0(AliasBackward0):
+    """A basic index whose last step is a slice."""
+
+
+class UnsqueezeBackward0(AliasBackward0):
+    """A basic index whose last step inserts a dimension (None)."""
+
+
+def _index(x, basic, adv):
+    return (AliasBackward0 if adv is None else IndexBackward0).apply(x, basic, adv)
+
+
+class IndexPutBackward0(Op):
+    """x with x[basic][adv] set to values (a tensor or a number), or increased by them if accumulate."""
+
+    @staticmethod
+    def forward(ctx, x, basic, adv, values, accumulate):
+        ctx.basic, ctx.adv, ctx.accumulate, ctx.vshape = basic, adv, accumulate, np.shape(values)
+        out = x.copy()
+        _put(out, basic, adv, values, accumulate)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = gv = None
+        if ctx.needs_input_grad[0]:
+            gx = g if ctx.accumulate else IndexPutBackward0.apply(g, ctx.basic, ctx.adv, 0, False)
+        if ctx.needs_input_grad[3]:
+            gv = _index(g, ctx.basic, ctx.adv)
+            lead = len(ctx.vshape) - gv.ndim
+            if lead > 0:  # values with extra leading 1-dims (x[0] = v of shape (1, 1, n))
+                gv = gv.reshape((1,) * lead + tuple(gv.shape))
+        return gx, None, None, gv, None
+
+
+class CopySlices(IndexPutBackward0):
+    """x[key] = values with a basic key (ints, slices, None)."""
+
+
+def _getitem(self, key):
+    """x[key] with ints, slices, None, ..., integer tensors/lists and bool masks, as PyTorch reads it."""
+    basic, adv, cls = _parse(self._data, key)
+    return cls.apply(self, basic, adv)
+
+
+def _setitem(self, key, value):
+    """x[key] = value (a number or a tensor, broadcast and cast to x's dtype), recorded when grad is on."""
+    basic, adv, _ = _parse(self._data, key)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (Tensor, bool, int, float)):
+        from .._creation import legacy_type_name
+        raise TypeError(f"can't assign a {type(value).__name__} to a {legacy_type_name(self)}")
+    if adv is not None:
+        _check_put_dtype(self, value)
+    if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+        apply_inplace(self, (CopySlices if adv is None else IndexPutBackward0).apply, basic, adv, value, False)
+    else:  # nothing to record: write straight into the memory
+        _put(self._data, basic, adv, value._data if isinstance(value, Tensor) else value, False)
+        self._vc[0] += 1
+
+
+def _check_put_dtype(input, values):
+    """An advanced-index write does not cast a tensor value, as in PyTorch."""
+    if isinstance(values, Tensor) and values._data.dtype != input._data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_type_name(input)} for "
+                           f"the destination and {_type_name(values)} for the source.")
+
+
+def index_put(input, indices, values, accumulate=False):
+    """input with input[indices] set to values (or increased by them, repeated indices adding up, if accumulate)."""
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put(): argument 'values' (position 3) must be Tensor, not {type(values).__name__}")
+    basic, adv, _ = _parse(input._data, tuple(indices))
+    _check_put_dtype(input, values)
+    return IndexPutBackward0.apply(input, basic, adv, values, bool(accumulate))
+
+
+# ---- gather, scatter ----------------------------------------------------------------------------------
+def _along(index, dim):
+    """The advanced key that pairs index's entries (along dim) with their own positions in the other dims."""
+    xp = array_module(index)
+    n = index.ndim
+    return tuple(index if d == dim else xp.arange(s).reshape((s,) + (1,) * (n - d - 1))
+                 for d, s in enumerate(index.shape))
+
+
+def _check_index_dtype(index, message):
+    if not isinstance(index, Tensor) or index._data.dtype not in _INDEX_DTYPES:
+        raise RuntimeError(message)
+
+
+class GatherBackward0(Op):
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        return x[_along(index, dim)]
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScatterAddBackward0.apply(g.new_zeros(ctx.shape), ctx.dim, ctx.index, g), None, None
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    """Values of input along dim at index: out[i][j] = input[index[i][j]][j] for dim=0."""
+    _check_index_dtype(index, "gather(): Expected dtype int32/int64 for index")
+    shape, ishape = input._data.shape, index._data.shape
+    dim = _wrap_dim(dim, len(shape))
+    if len(ishape) != len(shape):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for d, (i, s) in enumerate(zip(ishape, shape)):
+        if d != dim and i > s:
+            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(ishape)} to be no larger "
+                               f"than self {list(shape)} apart from dimension {dim}")
+    _check_bounds(index._data, dim, shape[dim], negative=False, error=RuntimeError)
+    return GatherBackward0.apply(input, dim, index._data)
+
+
+def _gathered(g, dim, index, src_shape):
+    """The gradient of a scatter's src: g gathered at index, in zeros of src's shape where src is larger."""
+    gs = GatherBackward0.apply(g, dim, index)
+    if tuple(gs.shape) == src_shape:
+        return gs
+    box = tuple(slice(0, s) for s in index.shape) + (Ellipsis,)
+    return IndexPutBackward0.apply(gs.new_zeros(src_shape), box, None, gs, False)
+
+
+class ScatterBackward0(Op):
+    """input with src's entries written at index along dim (combined by reduce, if given)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce=None):
+        ctx.dim, ctx.index, ctx.src_shape, ctx.reduce = dim, index, np.shape(src), reduce
+        out = x.copy()
+        if ctx.src_shape:
+            src = src[tuple(slice(0, s) for s in index.shape)]
+        key = _along(index, dim)
+        if reduce is None:
+            out[key] = src
+        else:
+            _scatter_at(reduce, out, key, src)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.reduce is not None:
+            raise RuntimeError("derivative for aten::scatter is not implemented")
+        gx = ScatterBackward1.apply(g, ctx.dim, ctx.index, 0) if ctx.needs_input_grad[0] else None
+        gs = _gathered(g, ctx.dim, ctx.index, ctx.src_shape) if ctx.needs_input_grad[3] else None
+        return gx, None, None, gs, None
+
+
+class ScatterBackward1(ScatterBackward0):
+    """scatter with a number as value."""
+
+
+class ScatterAddBackward0(Op):
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
+        out = x.copy()
+        _scatter_at("add", out, _along(index, dim), src[tuple(slice(0, s) for s in index.shape)])
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gs = _gathered(g, ctx.dim, ctx.index, ctx.src_shape) if ctx.needs_input_grad[3] else None
+        return g, None, None, gs
+
+
+def _check_scatter(input, dim, index, src):
+    _check_index_dtype(index, "scatter(): Expected dtype int32/int64 for index")
+    shape, ishape = input._data.shape, index._data.shape
+    dim = _wrap_dim(dim, len(shape))
+    if len(ishape) != len(shape):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if isinstance(src, Tensor):
+        if src._data.ndim != len(ishape):
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        if src._data.dtype != input._data.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        sshape = src._data.shape
+        if any(i > s for i, s in zip(ishape, sshape)) or any(
+                d != dim and i > s for d, (i, s) in enumerate(zip(ishape, shape))):
+            raise RuntimeError(f"Expected index {list(ishape)} to be no larger than self {list(shape)} apart from "
+                               f"dimension {dim} and to be no larger size than src {list(sshape)}")
+    elif any(d != dim and i > s for d, (i, s) in enumerate(zip(ishape, shape))):
+        raise RuntimeError(f"Expected index {list(ishape)} to be no larger than self {list(shape)} apart from "
+                           f"dimension {dim}")
+    _check_bounds(index._data, dim, shape[dim], negative=False, error=RuntimeError)
+    return dim
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """input with src's entries (or value) written at index along dim: out[index[i][j]][j] = src[i][j] for dim=0;
+    reduce='add' or 'multiply' combines them with the values there instead."""
+    src = value if src is None else src
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    dim = _check_scatter(input, dim, index, src)
+    if isinstance(src, Tensor):
+        if reduce is not None:
+            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                          "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                          UserWarning, stacklevel=2)
+        return ScatterBackward0.apply(input, dim, index._data, src, reduce)
+    return ScatterBackward1.apply(input, dim, index._data, src, reduce)
+
+
+def scatter_add(input, dim, index, src):
+    """input with src's entries added at index along dim (repeated indices add up)."""
+    dim = _check_scatter(input, dim, index, src)
+    return ScatterAddBackward0.apply(input, dim, index._data, src)
+
+
+# ---- index_select, index_add, index_fill ----------------------------------------------------------------
+def _vector_index(fname, index, dtype_message):
+    _check_index_dtype(index, dtype_message)
+    if index._data.ndim > 1:
+        raise IndexError(f"{fname}(): Index is supposed to be a vector")
+    return index._data.reshape(-1)
+
+
+class IndexSelectBackward0(Op):
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        return array_module(x).take(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexAddBackward0.apply(g.new_zeros(ctx.shape), ctx.dim, ctx.index, g, 1), None, None
+
+
+def index_select(input, dim, index):
+    """The entries of input at positions index (a vector) along dim."""
+    idx = _vector_index("index_select", index, "index_select(): Expected dtype int32 or int64 for index")
+    dim = _wrap_dim(dim, input._data.ndim)
+    if idx.size and (idx.min() < 0 or idx.max() >= input._data.shape[dim]):
+        raise IndexError("index out of range in self")
+    return IndexSelectBackward0.apply(input, dim, idx)
+
+
+class IndexAddBackward0(Op):
+    @staticmethod
+    def forward(ctx, x, dim, index, source, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        out = x.copy()
+        _scatter_at("add", out, _at(dim, index), source * alpha if alpha != 1 else source)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gs = None
+        if ctx.needs_input_grad[3]:
+            gs = IndexSelectBackward0.apply(g, ctx.dim, ctx.index)
+            gs = gs * ctx.alpha if ctx.alpha != 1 else gs
+        return g, None, None, gs, None
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """input with alpha * source's slices added at positions index along dim (repeated indices add up)."""
+    idx = _vector_index("index_add_", index, "index_add_(): Expected dtype int32/int64 for index")
+    dim = _wrap_dim(dim, input._data.ndim)
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"index_add_(): self ({_type_name(input)}) and source ({_type_name(source)}) must have "
+                           f"the same scalar type")
+    n = source._data.shape[dim] if source._data.ndim else 1
+    if idx.size != n:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): ({n}), "
+                           f"for dim: {dim}")
+    _check_bounds(idx, dim, input._data.shape[dim], negative=False, error=RuntimeError)
+    return IndexAddBackward0.apply(input, dim, idx, source, alpha)
+
+
+class IndexFillBackward0(Op):
+    """input with value (a number) written at positions index along dim."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, value):
+        ctx.dim, ctx.index, ctx.size = dim, index, x.shape[dim]
+        out = x.copy()
+        out[_at(dim, index)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = IndexFillBackward0.apply(g, ctx.dim, ctx.index, 0) if ctx.needs_input_grad[0] else None
+        gv = None
+        if ctx.needs_input_grad[3]:
+            unique = array_module(ctx.index).unique(ctx.index % ctx.size)
+            gv = IndexSelectBackward0.apply(g, ctx.dim, unique).sum()
+        return gx, None, None, gv
+
+
+class IndexFillBackward1(IndexFillBackward0):
+    """index_fill with a 0-d tensor as value."""
+
+
+def _value_0d(fname, value):
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"{fname} only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+
+
+def index_fill(input, dim, index, value):
+    """input with value (a number or a 0-d tensor) written at positions index along dim."""
+    idx = _vector_index("index_fill_", index, "index_fill_(): Expected dtype int64 for index.")
+    _value_0d("index_fill_", value)
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_bounds(idx, dim, input._data.shape[dim])
+    return (IndexFillBackward1 if isinstance(value, Tensor) else IndexFillBackward0).apply(input, dim, idx, value)
+
+
+# ---- masked ops, nonzero, take ------------------------------------------------------------------------
+def _mask_shape(mask, input):
+    try:
+        return np.broadcast_shapes(mask._data.shape, input._data.shape)
+    except ValueError:
+        raise _broadcast_error(mask._data, input._data) from None
+
+
+class MaskedFillBackward0(Op):
+    """input with value (a number) where mask is True."""
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.mask = mask
+        xp = array_module(x)
+        return xp.where(mask, xp.asarray(value, dtype=x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = MaskedFillBackward0.apply(g, ctx.mask, 0) if ctx.needs_input_grad[0] else None
+        gv = MaskedFillBackward0.apply(g, ~ctx.mask, 0).sum() if ctx.needs_input_grad[2] else None
+        return gx, None, gv
+
+
+class MaskedFillBackward1(MaskedFillBackward0):
+    """masked_fill with a 0-d tensor as value."""
+
+
+def masked_fill(input, mask, value):
+    """input with value (a number or a 0-d tensor) where mask (bool, broadcast to input) is True."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_C_TYPE_NAMES[mask.dtype.name]}")
+    _value_0d("masked_fill_", value)
+    _mask_shape(mask, input)
+    return (MaskedFillBackward1 if isinstance(value, Tensor) else MaskedFillBackward0).apply(input, mask._data, value)
+
+
+class MaskedSelectBackward0(Op):
+    @staticmethod
+    def forward(ctx, x, mask, shape):
+        xp = array_module(x)
+        ctx.shape, ctx.where = shape, xp.broadcast_to(mask, shape).nonzero()
+        return xp.broadcast_to(x, shape)[ctx.where]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexPutBackward0.apply(g.new_zeros(ctx.shape), (Ellipsis,), ctx.where, g, False), None, None
+
+
+def masked_select(input, mask):
+    """The entries of input where mask (bool, broadcast with input) is True, as a 1-d tensor."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    return MaskedSelectBackward0.apply(input, mask._data, _mask_shape(mask, input))
+
+
+def nonzero(input, *, as_tuple=False):
+    """The indices of input's non-zero entries: one row per entry, or (as_tuple) one tensor per dimension."""
+    d = input._data
+    xp = array_module(d)
+    if as_tuple:
+        return tuple(_wrap(a.astype(np.int64)) for a in xp.nonzero(d.reshape(-1) if d.ndim == 0 else d))
+    return _wrap(xp.argwhere(d).astype(np.int64))
+
+
+def argwhere(input):
+    """The indices of input's non-zero entries, one row per entry."""
+    return nonzero(input)
+
+
+class TakeBackward0(Op):
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.index = x.shape, index
+        return x.reshape(-1)[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        flat = g.new_zeros(math.prod(ctx.shape))
+        return IndexPutBackward0.apply(flat, (Ellipsis,), (ctx.index,), g, True).reshape(ctx.shape), None
+
+
+def take(input, index):
+    """The entries of input, read as a 1-d tensor, at index (negative entries count from the end)."""
+    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_type_name(index)}")
+    n = input._data.size
+    idx = index._data
+    if idx.size:
+        bad = (idx >= n) | (idx < -n)
+        if bad.any():
+            raise IndexError(f"out of range: tried to access index {int(idx[bad][0])} on a tensor of {n} elements.")
+    return TakeBackward0.apply(input, idx)
+
+
+def _methods():
+    Tensor.__getitem__ = _getitem
+    Tensor.__setitem__ = _setitem
+    for fn in (gather, scatter, scatter_add, index_select, index_add, index_fill, index_put, masked_fill,
+               masked_select, nonzero, argwhere, take):
+        setattr(Tensor, fn.__name__, fn)
+    for fn in (scatter, scatter_add, index_add, index_fill, index_put, masked_fill):
+        setattr(Tensor, fn.__name__ + "_", inplace(fn, fn.__name__ + "_"))
+
+
+_methods()
