@@ -438,7 +438,8 @@ class EinsumBackward0(Op):
                 continue
             others = [j for j in range(len(labels)) if j != i]
             terms = ["".join(out)] + ["".join(labels[j]) for j in others]
-            args = [g] + [saved[j] for j in others]
+            # operands with broadcast (size 1) labels take their full sizes, so that each label has it here
+            args = [g] + [saved[j].expand(tuple(sizes[c] for c in labels[j])) for j in others]
             avail = set(out).union(*(labels[j] for j in others))
             target, free = [], iter(spare)
             for c in labels[i]:

@@ -55,6 +55,8 @@ SPECS = [
          lambda a, b: torch.einsum("...j,...j", a, b), [((2, 2, 3), (2, 3))]),
     spec("einsum_label_broadcast", lambda a, b: ember.einsum("ij,ij->ij", a, b),
          lambda a, b: torch.einsum("ij,ij->ij", a, b), [((2, 3), (1, 3)), ((2, 3), (2, 1))]),
+    spec("einsum_size_one_label", lambda a, b: ember.einsum("ij,kj", a, b), lambda a, b: torch.einsum("ij,kj", a, b),
+         [((2, 3), (1, 1))]),
     spec("einsum_diagonal", lambda a: ember.einsum("ii->i", a), lambda a: torch.einsum("ii->i", a), [((3, 3),)]),
     spec("einsum_trace", lambda a: ember.einsum("ii", a), lambda a: torch.einsum("ii", a), [((3, 3),)]),
     spec("einsum_repeated_batch", lambda a, b: ember.einsum("iij,j->ji", a, b),
@@ -81,7 +83,8 @@ SPECS = [
          [((2, 3, 4),)]),
     spec("trace", ember.trace, torch.trace, [((3, 4),), ((4, 3),), ((0, 2),)]),
     # torch.kron raises on some transposed inputs (it views where it should reshape): give it contiguous ones
-    spec("kron", ember.kron, lambda a, b: torch.kron(a.contiguous(), b.contiguous()), [((2, 3), (3, 2)), ((2,), (2, 3)), ((2, 1, 2), (2, 2))]),
+    spec("kron", ember.kron, lambda a, b: torch.kron(a.contiguous(), b.contiguous()),
+         [((2, 3), (3, 2)), ((2,), (2, 3)), ((2, 1, 2), (2, 2))]),
 ]
 
 
