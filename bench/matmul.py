@@ -21,7 +21,7 @@ def measure(lib, a, b):
         a.grad = b.grad = None
         (a @ b).sum().backward()
 
-    return FLOP / best_time(forward_backward) / 1e9
+    return FLOP / best_time(forward_backward, repeat=10) / 1e9
 
 
 def measure_numpy(a, b):
@@ -31,7 +31,7 @@ def measure_numpy(a, b):
         g = np.ones_like(c)
         return g @ b.T, a.T @ g
 
-    return FLOP / best_time(forward_backward) / 1e9
+    return FLOP / best_time(forward_backward, repeat=10) / 1e9
 
 
 def run():

@@ -3,6 +3,7 @@ shape (8,) float32 tensor grown from a leaf that requires grad, summed, then bac
 
 At this size the arithmetic is negligible, so the time per op is the cost of the Python (ember) or
 C++ (PyTorch) machinery around it: dispatch, result tensors, graph nodes, the backward engine.
+Raw NumPy running the same forward arithmetic, without any graph, is the floor under ember.
 """
 import numpy as np
 import torch
@@ -16,13 +17,18 @@ OPS = 1000
 def chain(lib, w):
     """OPS ops cycling x * w, x + w, tanh(x), sin(x), starting from the leaf w."""
     x = w
-    for i in range(OPS // 4):
+    for _ in range(OPS // 4):
         x = lib.sin(lib.tanh(x * w + w))
     return x.sum()
 
 
+def initial_values():
+    """The same 8 starting numbers for every library."""
+    return np.random.default_rng(0).standard_normal(8, dtype=np.float32)
+
+
 def measure(lib):
-    w = lib.tensor(np.random.default_rng(0).standard_normal(8, dtype=np.float32), requires_grad=True)
+    w = lib.tensor(initial_values(), requires_grad=True)
 
     def forward_backward():
         w.grad = None
@@ -36,7 +42,9 @@ def measure(lib):
 def run():
     ember_fwd, ember_both = measure(ember)
     torch_fwd, torch_both = measure(torch)
-    return [Result("overhead: forward", "us/op", ember_fwd, torch_fwd),
+    w = initial_values()
+    numpy_fwd = best_time(lambda: chain(np, w), repeat=10) / OPS * 1e6
+    return [Result("overhead: forward", "us/op", ember_fwd, torch_fwd, numpy_fwd),
             Result("overhead: forward+backward", "us/op", ember_both, torch_both)]
 
 
