@@ -220,4 +220,6 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                 deps[nxt] = c
                 if c == 0:
                     ready.append(nxt)
+            # NOTE: drop this frame's references, so that a leaf can keep its gradient without a copy
+            grads_in = g = data = None
     return captured
