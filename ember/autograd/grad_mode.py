@@ -73,9 +73,6 @@ class set_grad_enabled(_Mode):
     def __enter__(self):
         pass  # the mode was set in __init__; __exit__ restores what was there before it
 
-    def _set(self):
-        state.enabled = self._args[0]
-
 
 class inference_mode(_Mode):
     """Like no_grad, for code that will never need gradients; inference_mode(False) is a no-op."""
