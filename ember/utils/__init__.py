@@ -1,0 +1,2 @@
+"""ember.utils: data loading."""
+from . import data  # noqa: F401
