@@ -8,6 +8,8 @@ __all__ = ["Tensor", "is_tensor"]
 
 _new = object.__new__
 
+TENSOR_TYPES = set()     # Tensor and its subclasses: `type(x) in TENSOR_TYPES` is the hot paths' fast isinstance
+
 
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it for autograd.
@@ -19,6 +21,10 @@ class Tensor:
                  "__weakref__")
     __array_ufunc__ = None      # make `ndarray * tensor` call Tensor.__rmul__, never NumPy's loop
     __array_priority__ = 1000
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        TENSOR_TYPES.add(cls)
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
         from ._creation import legacy_tensor_data
@@ -287,21 +293,12 @@ class Tensor:
     # ---- dtype and device conversion ----------------------------------------------------------
     def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
         """Cast and/or move: to(dtype), to(device), to(device, dtype), to(other_tensor)."""
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            elif isinstance(a, _dtype.dtype) or (isinstance(a, type) and a in (float, int, bool)):
-                dtype = a
-            elif a is not None:
-                device = a
+        dtype, device = _parse_to(args, dtype, device)
         out = self
-        if device is not None:
-            device = _device.as_device(device)
-            if device != self.device:
-                from .ops.pointwise import to_device
-                out = to_device(out, device)
+        if device is not None and device != self.device:
+            from .ops.pointwise import to_device
+            out = to_device(out, device)
         if dtype is not None:
-            dtype = _dtype.to_dtype(dtype)
             if dtype.np != out._data.dtype:
                 from .ops.pointwise import cast
                 out = cast(out, dtype)
@@ -392,6 +389,22 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+
+TENSOR_TYPES.add(Tensor)
+
+
+def _parse_to(args, dtype=None, device=None):
+    """The (dtype, device) that to(*args, dtype=, device=) asks for; None where unchanged."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, _dtype.dtype) or (isinstance(a, type) and a in (float, int, bool)):
+            dtype = a
+        elif a is not None:
+            device = a
+    return (None if dtype is None else _dtype.to_dtype(dtype),
+            None if device is None else _device.as_device(device))
 
 
 def _rebuild(array, requires_grad):

@@ -71,7 +71,12 @@ class Op(Node):
         if cls.is_view and np.may_share_memory(out, inputs[0]._data):
             outs[0]._vc = inputs[0]._vc
         if requires:
-            ctx.next_functions = tuple(edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs)
+            n = len(inputs)
+            while not isinstance(inputs[n - 1], Tensor):  # as PyTorch, trailing arguments have no edge
+                n -= 1
+            if n < len(inputs):
+                ctx._n_inputs = len(inputs)
+            ctx.next_functions = tuple([edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs[:n]])
             saved = [save_input(inputs[i]) for i in cls.retain_inputs]
             if cls.retain_output:
                 saved.append(save_output(outs[0]))
@@ -80,9 +85,12 @@ class Op(Node):
                 record_trace(ctx)
         return tuple(outs) if type(out) is tuple else outs[0]
 
+    _n_inputs = 0
+
     @property
     def needs_input_grad(self):
-        return tuple(fn is not None for fn, _ in self.next_functions)
+        need = tuple([fn is not None for fn, _ in self.next_functions])
+        return need + (False,) * (self._n_inputs - len(need))
 
     @property
     def saved_tensors(self):

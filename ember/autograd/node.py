@@ -12,14 +12,19 @@ _handle_ids = itertools.count()
 class RemovableHandle:
     """Returned by register_hook: remove() unregisters the hook."""
 
-    def __init__(self, hooks_dict):
+    def __init__(self, hooks_dict, *id_sets):
         self.id = next(_handle_ids)
         self._hooks = weakref.ref(hooks_dict) if hooks_dict is not None else None
+        self._id_sets = tuple(weakref.ref(s) for s in id_sets)   # e.g. the ids of a Module's kwargs hooks
 
     def remove(self):
         hooks = self._hooks() if self._hooks is not None else None
         if hooks is not None:
             hooks.pop(self.id, None)
+        for ref in self._id_sets:
+            ids = ref()
+            if ids is not None:
+                ids.discard(self.id)
 
     def __enter__(self):
         return self

@@ -6,7 +6,7 @@ result's node the tensor's grad_fn.
 """
 import numpy as np
 
-from .._device import array_module
+from .._device import array_module, move
 from .._dtype import from_numpy_dtype, can_cast
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
@@ -77,6 +77,61 @@ class FillBackward0(Op):
         return g * 0, g.sum() if ctx.needs_input_grad[1] else None
 
 
+class UniformBackward0(FillBackward0):
+    """x overwritten by random numbers (uniform_, normal_, bernoulli_ ...): no gradient reaches x."""
+
+
+class NormalBackward0(UniformBackward0):
+    pass
+
+
+class BernoulliBackward1(UniformBackward0):
+    pass
+
+
+class ExponentialBackward0(UniformBackward0):
+    pass
+
+
+def _random_fill(self, node, draw, generator):
+    """Overwrite self with draw(rng, shape, dtype) (a float64 or self-typed NumPy array), in place."""
+    if not self.is_floating_point():
+        raise NotImplementedError(f"{node.__name__[:-9].lower()}_ is only implemented for floating-point tensors "
+                                  f"here, got {self.dtype}")
+    from ..random import rng
+    a = draw(rng(generator), self.shape, self.dtype)
+    return apply_inplace(self, node.apply, move(np.asarray(a, dtype=self._data.dtype), self.device))
+
+
+def _uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fill with numbers drawn uniformly from [a, b), in place."""
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    from .._creation import _uniform
+    return _random_fill(self, UniformBackward0, lambda r, shape, dt: a + (b - a) * _uniform(r, shape, dt), generator)
+
+
+def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with numbers drawn from N(mean, std**2), in place."""
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    return _random_fill(self, NormalBackward0, lambda r, shape, dt: r.normal(mean, std, shape), generator)
+
+
+def _bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 with probability p, else 0, in place."""
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return _random_fill(self, BernoulliBackward1, lambda r, shape, dt: r.random(shape) < p, generator)
+
+
+def _exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with numbers drawn from the exponential distribution with rate lambd, in place."""
+    if lambd <= 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    return _random_fill(self, ExponentialBackward0, lambda r, shape, dt: r.exponential(1 / lambd, shape), generator)
+
+
 def _fill_(self, value):
     """Fill with value (a number or a 0-d tensor), in place."""
     if isinstance(value, Tensor) and value._data.ndim:
@@ -115,6 +170,10 @@ def _methods():
     Tensor.zero_ = _zero_
     Tensor.fill_ = _fill_
     Tensor.copy_ = _copy_
+    Tensor.uniform_ = _uniform_
+    Tensor.normal_ = _normal_
+    Tensor.bernoulli_ = _bernoulli_
+    Tensor.exponential_ = _exponential_
     Tensor.__iadd__ = inplace(P.add, "__iadd__")
     Tensor.__isub__ = inplace(P.sub, "__isub__")
     Tensor.__imul__ = inplace(P.mul, "__imul__")

@@ -294,6 +294,13 @@ class AddmmBackward0(Op):
         return gx, ga, gb, None, None
 
 
+def _broadcasts_to(shape, target):
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2), input broadcasting to the product's shape; beta=0 ignores input."""
     _check_tensors("addmm", ("input", input), ("mat1", mat1), ("mat2", mat2))
@@ -308,8 +315,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
             raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {_type_name(t)} and "
                                f"{_type_name(mat2)}")
     _no_bool("addmm_impl_cpu_", mat1)
-    if input._data.shape != (m, n):
-        input = input.expand(m, n)
+    if input._data.shape != (m, n) and not _broadcasts_to(input._data.shape, (m, n)):
+        input.expand(m, n)  # raises PyTorch's error
     return AddmmBackward0.apply(input, mat1, mat2, beta, alpha)
 
 
@@ -638,6 +645,26 @@ def trace(input):
     return TraceBackward0.apply(input)
 
 
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias (torch.nn.functional.linear): weight is (out_features, in_features)."""
+    if input.dim() == 2 and bias is not None:
+        return addmm(bias, input, weight.t())
+    out = matmul(input, weight.t())
+    return out if bias is None else out + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """out[..., o] = input1 @ weight[o] @ input2 + bias[o] (torch.nn.functional.bilinear)."""
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+                           f"{list(input2.shape[:-1])}")
+    if weight.dim() != 3 or weight.shape[1] != input1.shape[-1] or weight.shape[2] != input2.shape[-1]:
+        raise RuntimeError(f"bilinear(): weight must be (out_features, {input1.shape[-1]}, {input2.shape[-1]}), "
+                           f"got {list(weight.shape)}")
+    out = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
+
+
 def _methods():
     for fn in (matmul, mm, bmm, mv, dot, vdot, outer, addmm, tril, triu, diag, diagonal, trace, kron):
         setattr(Tensor, fn.__name__, fn)
@@ -649,3 +676,4 @@ def _methods():
 
 
 _methods()
+

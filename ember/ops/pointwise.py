@@ -15,13 +15,13 @@ from numpy import ndarray
 
 from .._device import array_module, move
 from .._dtype import get_default_dtype, result_type, from_numpy_dtype
-from .._tensor import Tensor, _wrap
+from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.anomaly import anomaly_state, record_trace
 from ..autograd.function import Op, as_array
 from ..autograd.node import edge, save_input, save_output, unpack
 
-__all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal"]
+__all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal"]
 
 _new = object.__new__
 _state = grad_mode.state
@@ -72,7 +72,7 @@ def _node_class(name, bwds):
 def _record(cls, saves, inputs, out):
     """Make the node for a result `out` of inputs (tensors or numbers) that require grad."""
     node = _new(cls)
-    node.next_functions = tuple([edge(x) if type(x) is Tensor else (None, 0) for x in inputs])
+    node.next_functions = tuple([edge(x) if type(x) in TENSOR_TYPES else (None, 0) for x in inputs])
     node._out_meta = ((out.shape, out.dtype),)
     t = _wrap(out, True, node)
     if saves[0] or saves[1] or saves[2]:
@@ -96,7 +96,7 @@ def unary(name, fwd, bwd=None, floating=True):
     cls, saves = _node_class(name.capitalize().replace("_", "") + "Backward0", [bwd]) if bwd else (None, None)
 
     def op(input):
-        if type(input) is not Tensor:
+        if type(input) not in TENSOR_TYPES:
             _check_tensor(name, input)
         d = input._data
         if floating and d.dtype.kind not in "fc":
@@ -142,15 +142,15 @@ def _promoted(a, b, floating):
     if floating and not dt.is_floating_point:
         dt = get_default_dtype()
     npd = dt.np
-    da = a._data if type(a) is Tensor else a
-    db = b._data if type(b) is Tensor else b
-    if type(a) is Tensor and da.dtype != npd:
+    da = a._data if type(a) in TENSOR_TYPES else a
+    db = b._data if type(b) in TENSOR_TYPES else b
+    if type(a) in TENSOR_TYPES and da.dtype != npd:
         da = da.astype(npd)
-    elif type(a) is not Tensor and npd.kind == "f":
+    elif type(a) not in TENSOR_TYPES and npd.kind == "f":
         da = float(da)
-    if type(b) is Tensor and db.dtype != npd:
+    if type(b) in TENSOR_TYPES and db.dtype != npd:
         db = db.astype(npd)
-    elif type(b) is not Tensor and npd.kind == "f":
+    elif type(b) not in TENSOR_TYPES and npd.kind == "f":
         db = float(db)
     return da, db
 
@@ -162,25 +162,25 @@ def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=Tru
 
     def op(input, other):
         a, b = input, other
-        if type(a) is Tensor and type(b) is Tensor and a._data.dtype == b._data.dtype and \
+        if type(a) in TENSOR_TYPES and type(b) in TENSOR_TYPES and a._data.dtype == b._data.dtype and \
                 (not floating or a._data.dtype.kind == "f"):
             da, db = a._data, b._data
-        elif type(a) is Tensor and type(b) is float and a._data.dtype.kind == "f":
+        elif type(a) in TENSOR_TYPES and type(b) is float and a._data.dtype.kind == "f":
             da, db = a._data, b
         else:
             a, b = _operand(a, None), _operand(b, None)
-            if type(a) is not Tensor and type(b) is not Tensor:
+            if type(a) not in TENSOR_TYPES and type(b) not in TENSOR_TYPES:
                 raise TypeError(f"{name}(): expected at least one Tensor argument")
             da, db = _promoted(a, b, floating)
         try:
-            out = as_array(fwd(array_module(da if type(a) is Tensor else db), da, db))
+            out = as_array(fwd(array_module(da if type(a) in TENSOR_TYPES else db), da, db))
         except ValueError:
             err = _broadcast_error(da, db)
             if err is None:
                 raise
             raise err from None
         if cls is not None and _state.enabled and (
-                (type(a) is Tensor and a._requires_grad) or (type(b) is Tensor and b._requires_grad)):
+                (type(a) in TENSOR_TYPES and a._requires_grad) or (type(b) in TENSOR_TYPES and b._requires_grad)):
             if out.dtype.kind == "f":
                 return _record(cls, saves, (a, b), out)
         return _wrap(out)
@@ -473,9 +473,28 @@ def to_device(x, device):
     return ToCopyBackward0.apply(x, device=device)
 
 
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other|, elementwise, as a bool tensor."""
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{input.dtype.name.capitalize()} did not match {other.dtype.name.capitalize()}")
+    a, b = input._data, other._data
+    return _wrap(as_array(array_module(a).isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if isclose holds for every element."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    """True if both tensors have the same size and elements."""
+    return input.shape == other.shape and bool((input._data == other._data).all())
+
+
 def _methods():
     """Attach the operators and methods of this family to Tensor."""
     T = Tensor
+    T.isclose, T.allclose, T.equal = isclose, allclose, equal
 
     def rev(fn):
         return lambda self, other: fn(other, self)

@@ -1,0 +1,4 @@
+"""ember.nn: modules, parameters, initialisation and the functional forms (torch.nn)."""
+from .parameter import Parameter
+from .modules import *  # noqa: F401,F403
+from . import functional, init, utils

@@ -1,0 +1,2 @@
+"""(being written: issue 3)"""
+__all__ = []
