@@ -175,6 +175,7 @@ class _DataLoaderIter:
         self._index_sampler = loader._index_sampler
         self._keys = iter(self._index_sampler)
         self._samples = iter(self._dataset) if self._iterable else None
+        self._fetch = self._fetch_stream if self._iterable else self._fetch_map
         self._ended = False
         self._num_yielded = 0
 
@@ -185,7 +186,7 @@ class _DataLoaderIter:
         return len(self._index_sampler)
 
     def __next__(self):
-        data = self._fetch_stream(next(self._keys)) if self._iterable else self._fetch_map(next(self._keys))
+        data = self._fetch(next(self._keys))
         self._num_yielded += 1
         if self._iterable and self._len_called is not None and self._num_yielded > self._len_called:
             warnings.warn(f"Length of IterableDataset {self._dataset} was reported to be {self._len_called}(when "

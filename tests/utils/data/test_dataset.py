@@ -113,7 +113,8 @@ def test_chain_dataset():
     assert type(e) is edata.ChainDataset
     assert list(e) == list(t) == [1, 2, 3]
     assert len(e) == len(t) == 3
-    assert_same_error(lambda: list(edata.ChainDataset([Squares(2)])), lambda: list(tdata.ChainDataset([TorchSquares(2)])))
+    assert_same_error(lambda: list(edata.ChainDataset([Squares(2)])),
+                      lambda: list(tdata.ChainDataset([TorchSquares(2)])))
     assert_same_error(lambda: len(edata.ChainDataset([Squares(2)])), lambda: len(tdata.ChainDataset([TorchSquares(2)])))
 
 
