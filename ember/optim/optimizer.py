@@ -55,11 +55,13 @@ def _typename(obj):
 
 
 def _hooked_step(step):
-    """step wrapped: pre-hooks, the update under no_grad, post-hooks (once, even when nested via super())."""
+    """step wrapped: pre-hooks, the update under no_grad, post-hooks (once, even when nested via super()).
+    As in PyTorch, the hooks see args that start with the optimizer itself."""
     @functools.wraps(step)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(*args, **kwargs):
+        self = args[0]
         if self._in_step:
-            return step(self, *args, **kwargs)
+            return step(*args, **kwargs)
         for hook in chain(_global_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
             result = hook(self, args, kwargs)
             if result is not None:
@@ -70,7 +72,7 @@ def _hooked_step(step):
         self._in_step = True
         try:
             with no_grad():
-                out = step(self, *args, **kwargs)
+                out = step(*args, **kwargs)
         finally:
             self._in_step = False
         self._opt_called = True
