@@ -221,15 +221,16 @@ class ModuleDict(Module):
         raise NotImplementedError("ModuleDict is a container, not a layer: call the modules it holds")
 
 
-def _param_line(key, p):
-    kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-    dev = "" if p.device.type == "cpu" else f" ({p.device})"
-    return f"({key}): {kind} containing: [{_type(p)} of size {'x'.join(str(s) for s in p.shape)}{dev}]"
-
-
-def _type(p):
+def _param_line(key, p, by_dtype):
+    """One line of ParameterList's (by dtype) or ParameterDict's (by legacy type name) repr, as PyTorch's."""
+    if not isinstance(p, Tensor):
+        return f"  ({key}): Object of type: {type(p).__name__}"
     from ..._creation import legacy_type_name
-    return legacy_type_name(p).replace("ember.", "torch.")
+    kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+    what = str(p.dtype) if by_dtype else legacy_type_name(p)
+    dev = "" if p.device.type == "cpu" else f" ({p.device})"
+    size = "x".join(str(s) for s in p.shape)
+    return f"  ({key}): {kind} containing: [{what.replace('ember.', 'torch.')} of size {size}{dev}]"
 
 
 class ParameterList(Module):
@@ -274,8 +275,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self):
-        return "\n".join(_param_line(i, p) if isinstance(p, Tensor) else f"({i}): Object of type: {type(p).__name__}"
-                         for i, p in enumerate(self))
+        return "\n".join(_param_line(i, p, True) for i, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
@@ -339,8 +339,7 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self):
-        return "\n".join(_param_line(k, p) if isinstance(p, Tensor) else f"({k}): Object of type: {type(p).__name__}"
-                         for k, p in self.items())
+        return "\n".join(_param_line(k, p, False) for k, p in self.items())
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterDict should not be called.")
