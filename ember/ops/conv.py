@@ -120,7 +120,7 @@ def _conv_weight_grad(x, gy, s, cols=None):
     g, n = s.groups, s.batch()
     cols = _conv_columns(x, s) if cols is None else cols
     gy = gy.reshape(n, g, s.w[0] // g, -1)
-    return array_module(gy).einsum("ngol,ngcl->goc", gy, cols, optimize=True).reshape(s.w)
+    return (gy @ cols.swapaxes(-1, -2)).sum(0).reshape(s.w)
 
 
 class ConvolutionBackward0(Op):
@@ -460,9 +460,17 @@ class MaxPool2DWithIndicesBackward0(Op):
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         (kh, kw), (oh, ow), (sh, sw), (ph, pw), (dh, dw) = win.kernel, win.out, win.stride, win.pad, win.dilation
         view = _window_view(_padded(x, win, fill), win)
-        flat = xp.moveaxis(view, (-4, -3), (-2, -1)).reshape(x.shape[:-2] + (oh, ow, kh * kw))
-        arg = flat.argmax(axis=-1)
-        out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        out = view[..., 0, 0, :, :].copy()
+        arg = xp.zeros(out.shape, dtype=np.int32)
+        for i in range(kh):
+            for j in range(kw):
+                if i or j:
+                    v = view[..., i, j, :, :]
+                    bigger = v > out
+                    if x.dtype.kind == "f":
+                        bigger |= v != v     # NaN wins, as in PyTorch
+                    xp.copyto(out, v, where=bigger)
+                    xp.copyto(arg, i * kw + j, where=bigger)
         rows = (xp.arange(oh) * sh - ph)[:, None] + (arg // kw) * dh
         cols = xp.arange(ow) * sw - pw + (arg % kw) * dw
         ctx.indices = _flat_index(xp, rows, cols, win.size[1])
