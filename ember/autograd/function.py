@@ -40,6 +40,23 @@ def _unwrap_grads(grads):
     return tuple(None if g is None else g._data if isinstance(g, Tensor) else g for g in grads)
 
 
+def _mark_view(t, cls, inputs, kwargs, multi):
+    """If t shares memory with inputs[0], share its version counter and, when recording, remember how to make t
+    from its base (the tensor that owns the memory), so that an in-place change of t can be recorded on the base.
+
+    Views that come from a multi-output op (split, unbind) keep no recipe: PyTorch forbids changing them in place.
+    """
+    src = inputs[0]
+    if not array_module(t._data).may_share_memory(t._data, src._data):
+        return
+    t._vc = src._vc
+    if _state.enabled:
+        view = src._extra.get("view") if src._extra else None
+        base, recipe = view if view else (src, ())
+        recipe = None if multi or recipe is None else recipe + ((cls, inputs[1:], kwargs),)
+        t._extra = {"view": (base, recipe)}
+
+
 class Op(Node):
     """An ember operation: forward(ctx, *arrays, **kwargs) on backend arrays, backward(ctx, *grads)
     in ember tensor ops, returning one gradient (or None) per input.
@@ -64,12 +81,13 @@ class Op(Node):
             if not (requires and out.dtype.kind in "fc"):
                 t = _wrap(out)
                 if cls.is_view:
-                    t._vc = inputs[0]._vc
+                    _mark_view(t, cls, inputs, kwargs, False)
                 return t
             outs = [_wrap(out, True, ctx)]
             ctx._out_meta = ((out.shape, out.dtype),)
-        if cls.is_view and np.may_share_memory(out, inputs[0]._data):
-            outs[0]._vc = inputs[0]._vc
+        if cls.is_view:
+            for o in outs:
+                _mark_view(o, cls, inputs, kwargs, len(outs) > 1)
         if requires:
             n = len(inputs)
             while not isinstance(inputs[n - 1], Tensor):  # as PyTorch, trailing arguments have no edge

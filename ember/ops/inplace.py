@@ -16,11 +16,17 @@ _state = grad_mode.state
 
 
 def check_inplace(t):
-    """PyTorch's rule: a leaf that requires grad cannot be modified in place while recording."""
-    if _state.enabled and t._requires_grad and t.grad_fn is None:
+    """PyTorch's rule: a leaf that requires grad (or a view of one) cannot be modified in place while recording."""
+    if not _state.enabled:
+        return
+    if t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. "
                            "Wrap the update in `with ember.no_grad():` (as optimizers do) or operate on "
                            "x.detach() / a clone.")
+    view = t._extra.get("view") if t._extra else None
+    if view is not None and view[0]._requires_grad and view[0].grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation. "
+                           "Wrap the update in `with ember.no_grad():` or change a clone of the leaf instead.")
 
 
 def apply_inplace(self, fn, *args, **kwargs):
@@ -30,11 +36,53 @@ def apply_inplace(self, fn, *args, **kwargs):
         isinstance(a, Tensor) and a._requires_grad for a in args))
     # NOTE: a recorded op sees a snapshot of the old value: backward may need it after it is overwritten
     src = _wrap(self._data.copy(), self._requires_grad, self.grad_fn, self._output_nr) if recording else self
+    view = self._extra.get("view") if recording and self._extra else None
+    if view is not None and view[1] is None and self.grad_fn is not None:
+        raise RuntimeError(f"Output {self._output_nr} of {self.grad_fn.name()} is a view and is being modified "
+                           f"inplace. This view is the output of a function that returns multiple views. Such "
+                           f"functions do not allow the output views to be modified inplace. You should replace "
+                           f"the inplace operation by an out-of-place one.")
     res = fn(src, *args, **kwargs)
     write_into(self, res._data)
     if recording and res._requires_grad:
-        self.grad_fn, self._requires_grad, self._output_nr = res.grad_fn, True, res._output_nr
+        if view is not None and view[1] is not None:
+            _rebase_view(self, res, *view)
+        else:
+            self.grad_fn, self._requires_grad, self._output_nr = res.grad_fn, True, res._output_nr
     return self
+
+
+def _replay(recipe, t):
+    """The view of t that recipe (a list of (view op, its other inputs, kwargs)) makes from its base."""
+    for cls, rest, kwargs in recipe:
+        t = cls.apply(t, *rest, **kwargs)
+    return t
+
+
+class CopySlices(Op):
+    """base after its view was changed in place to `value`: the view's region comes from value, the rest from
+    base's previous value."""
+
+    @staticmethod
+    def forward(ctx, base, value, recipe):
+        ctx.recipe = recipe
+        return base     # already written through the view
+
+    @staticmethod
+    def backward(ctx, g):
+        keep = _wrap(array_module(g._data).ones_like(g._data))
+        _replay(ctx.recipe, keep)._data[...] = 0
+        return (g * keep if ctx.needs_input_grad[0] else None,
+                _replay(ctx.recipe, g) if ctx.needs_input_grad[1] else None, None)
+
+
+def _rebase_view(view, value, base, recipe):
+    """Record an in-place change of a view on its base, as PyTorch does: the base's grad_fn becomes CopySlices,
+    and the view's becomes the view op replayed on the new base."""
+    new_base = CopySlices.apply(base, value, recipe)
+    base.grad_fn, base._requires_grad, base._output_nr = new_base.grad_fn, True, 0
+    new_view = _replay(recipe, base)
+    view.grad_fn, view._requires_grad, view._output_nr = new_view.grad_fn, True, new_view._output_nr
 
 
 def write_into(self, data):

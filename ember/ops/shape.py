@@ -47,7 +47,7 @@ def _infer(shape, numel):
 
 def _at(dim, index):
     """A basic index that applies `index` (an int or a slice) along dim."""
-    return (slice(None),) * dim + (index,)
+    return (slice(None),) * dim + (index, Ellipsis)
 
 
 def _dim_of(dim, ndim):
@@ -55,13 +55,6 @@ def _dim_of(dim, ndim):
     if ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return _wrap_dim(dim, ndim)
-
-
-def _share_version(outputs, input):
-    """Views from a multi-output op share input's version counter."""
-    for o in outputs:
-        o._vc = input._vc
-    return outputs
 
 
 class ViewOp(Op):
@@ -548,7 +541,7 @@ def vstack(tensors):
 
 
 # ---- split, chunk, unbind, narrow, select ----------------------------------------------------------
-class SplitWithSizesBackward0(Op):
+class SplitWithSizesBackward0(ViewOp):
     """Views of consecutive pieces of x along dim; the gradient joins the pieces' gradients."""
 
     @staticmethod
@@ -584,7 +577,7 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         count = max(-(-size // step), 1) if step else 1
         sizes = (step,) * (count - 1) + (size - step * (count - 1),)
-        return _share_version(SplitBackward0.apply(tensor, sizes, d), tensor)
+        return SplitBackward0.apply(tensor, sizes, d)
     sizes = tuple(int(s) for s in split_size_or_sections)
     if any(s < 0 for s in sizes):
         raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
@@ -592,7 +585,7 @@ def split(tensor, split_size_or_sections, dim=0):
     if sum(sizes) != size:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
                            f"dimension {d}), but got split_sizes={list(sizes)}")
-    return _share_version(SplitWithSizesBackward0.apply(tensor, sizes, d), tensor)
+    return SplitWithSizesBackward0.apply(tensor, sizes, d)
 
 
 def chunk(input, chunks, dim=0):
@@ -608,7 +601,7 @@ def chunk(input, chunks, dim=0):
     return split(input, -(-size // chunks), dim)
 
 
-class UnbindBackward0(Op):
+class UnbindBackward0(ViewOp):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
@@ -623,7 +616,7 @@ class UnbindBackward0(Op):
 
 def unbind(input, dim=0):
     """Views of the slices of input along dim, that dimension removed."""
-    return _share_version(UnbindBackward0.apply(input, _dim_of(dim, input._data.ndim)), input)
+    return UnbindBackward0.apply(input, _dim_of(dim, input._data.ndim))
 
 
 def _embed(g, shape, dim, start):

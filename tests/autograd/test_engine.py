@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import ember
-from ember.autograd import Variable
+from ember.autograd import Variable, gradcheck, gradgradcheck
 
 
 def test_variable_mean_tutorial():
@@ -364,3 +364,72 @@ def test_zero_dim_gradients_are_arrays():
     x = ember.tensor(3.0, requires_grad=True)
     (x * x + x * 2).backward()
     assert x.grad.item() == 8.0 and x.grad.numpy().shape == ()
+
+
+# ---- in-place changes through views are recorded on the base (CopySlices), as in PyTorch ----------------------
+VIEW_CASES = {
+    "setitem_then_mul_": lambda L, x, w: _chain(L, x, w, lambda y: (y[1:3].__setitem__(0, w[0] * 3), y[1:3].mul_(2))),
+    "transpose_row_mul_": lambda L, x, w: _chain(L, x, w, lambda y: y.view(2, 2).t()[0].mul_(x[:2] * w)),
+    "view_of_view_add_": lambda L, x, w: _chain(L, x, w, lambda y: y.view(2, 2)[1].unsqueeze(0).add_(w)),
+    "copy_into_slice": lambda L, x, w: _chain(L, x, w, lambda y: y[::2].copy_(w.expand(2) * x[:2])),
+}
+
+
+def _chain(L, x, w, change):
+    y = x * 2
+    change(y)
+    return (y * L.tensor([1.0, 2.0, 3.0, 4.0], dtype=y.dtype)).sum(), y
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_CASES))
+def test_in_place_on_view_rebases_base_like_torch(name):
+    results = []
+    for L in (ember, torch):
+        x = L.tensor([1.0, 2.0, 3.0, 4.0], dtype=L.float64, requires_grad=True)
+        w = L.tensor([5.0], dtype=L.float64, requires_grad=True)
+        out, y = VIEW_CASES[name](L, x, w)
+        out.backward()
+        results.append((y.detach().numpy(), x.grad.numpy(), w.grad.numpy(), y.grad_fn.name().split("::")[-1]))
+    (ye, gxe, gwe, ne), (yt, gxt, gwt, nt) = results
+    np.testing.assert_allclose(ye, yt)
+    np.testing.assert_allclose(gxe, gxt)
+    np.testing.assert_allclose(gwe, gwt)
+    assert ne == nt == "CopySlices"
+
+
+def test_in_place_on_view_gradgradcheck():
+    def f(x, w):
+        y = x * 1
+        y[1:].mul_(w)
+        return y * y
+    x = ember.tensor([1.0, 2.0, 3.0], dtype=ember.float64, requires_grad=True)
+    w = ember.tensor([0.5, -1.5], dtype=ember.float64, requires_grad=True)
+    assert gradcheck(f, (x, w)) and gradgradcheck(f, (x, w))
+
+
+def test_copy_into_view_of_tensor_without_grad_makes_base_require_grad():
+    b = ember.zeros(3)
+    w = ember.ones(2, requires_grad=True)
+    b[:2].copy_(w * 3)
+    assert b.requires_grad and b.grad_fn.name() == "CopySlices"
+    (b * ember.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert w.grad.tolist() == [3.0, 6.0]
+
+
+def test_in_place_on_view_of_leaf_raises():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used in an in-place"):
+        x[0].mul_(2)
+    with ember.no_grad():
+        x[0].mul_(2)
+    assert x.tolist() == [2.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("split", [lambda y: y.split(2), lambda y: y.unbind(), lambda y: y.chunk(2)])
+def test_in_place_on_multi_output_view_raises_like_torch(split):
+    y = ember.ones(4, requires_grad=True) * 1
+    part = split(y)[0]
+    with pytest.raises(RuntimeError, match=r"Output 0 of (Split|Unbind)Backward0 is a view and is being modified "
+                                           r"inplace\. This view is the output of a function that returns multiple"):
+        part.mul_(2)
+    assert part._version == y._version      # multi-output views share the base's version counter
