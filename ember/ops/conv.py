@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._creation import legacy_type_name
 from .._device import array_module
 from .._tensor import Tensor
 from ..autograd.function import Op
 from .linalg import _CPP_NAMES
-from .reduce import _type_name
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold", "max_pool1d",
            "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
@@ -199,7 +199,8 @@ def _check_conv_args(fname, input, weight, bias, nd, groups, transposed):
                            f"{_size_str(weight.shape)}, but got {input.dim()}-dimensional input of size "
                            f"{_size_str(input.shape)} instead")
     if input._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"Input type ({_type_name(input)}) and weight type ({_type_name(weight)}) should be the "
+        kinds = [legacy_type_name(t).replace("ember.", "torch.") for t in (input, weight)]
+        raise RuntimeError(f"Input type ({kinds[0]}) and weight type ({kinds[1]}) should be the "
                            f"same or input should be a MKLDNN tensor and weight is a dense tensor")
     if bias is not None and input._data.dtype != bias._data.dtype:
         raise RuntimeError(f"Input type ({_CPP_NAMES[input._data.dtype]}) and bias type "
