@@ -606,11 +606,11 @@ def _one_to_two(fname, input, name):
     return input.unsqueeze(-2)
 
 
-def _one(value, fill=None):
-    if value is None:
-        return fill
-    return (fill if fill is not None and isinstance(value, (tuple, list)) and len(value) == 0 else
-            (1, value[0] if isinstance(value, (tuple, list)) else value))
+def _one(value, lead=1):
+    """A 1-d pooling argument as the 2-d one of a unit-height input (None stays None)."""
+    if value is None or (isinstance(value, (tuple, list)) and len(value) == 0):
+        return None
+    return (lead, value[0] if isinstance(value, (tuple, list)) else value)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -649,7 +649,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """Mean over windows of size kernel_size along the last dim."""
     x = _one_to_two("avg_pool1d", input, "self")
-    return avg_pool2d(x, _one(kernel_size), _one(stride, None), _one(padding), ceil_mode,
+    return avg_pool2d(x, _one(kernel_size), _one(stride), _one(padding, 0), ceil_mode,
                       count_include_pad).squeeze(-2)
 
 
