@@ -13,7 +13,7 @@ import numpy as np
 
 from .._creation import legacy_type_name
 from .._device import array_module
-from .._tensor import Tensor
+from .._tensor import _wrap
 from ..autograd.function import Op
 from .linalg import _CPP_NAMES
 
@@ -448,10 +448,6 @@ def _pool_windows(fname, input, kernel_size, stride, padding, dilation, ceil_mod
     return _Windows(size, out, kernel, stride, padding, dilation)
 
 
-def _flat_index(xp, rows, cols, width):
-    return rows.astype(np.int64) * width + cols
-
-
 class MaxPool2DWithIndicesBackward0(Op):
     non_differentiable = (1,)
 
@@ -461,20 +457,19 @@ class MaxPool2DWithIndicesBackward0(Op):
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         (kh, kw), (oh, ow), (sh, sw), (ph, pw), (dh, dw) = win.kernel, win.out, win.stride, win.pad, win.dilation
         view = _window_view(_padded(x, win, fill), win)
+        offsets = [(i, j) for i in range(kh) for j in range(kw)]
         out = view[..., 0, 0, :, :].copy()
+        for i, j in offsets[1:]:
+            xp.maximum(out, view[..., i, j, :, :], out=out)
         arg = xp.zeros(out.shape, dtype=np.int32)
-        for i in range(kh):
-            for j in range(kw):
-                if i or j:
-                    v = view[..., i, j, :, :]
-                    bigger = v > out
-                    if x.dtype.kind == "f":
-                        bigger |= v != v     # NaN wins, as in PyTorch
-                    xp.copyto(out, v, where=bigger)
-                    xp.copyto(arg, i * kw + j, where=bigger)
-        rows = (xp.arange(oh) * sh - ph)[:, None] + (arg // kw) * dh
-        cols = xp.arange(ow) * sw - pw + (arg % kw) * dw
-        ctx.indices = _flat_index(xp, rows, cols, win.size[1])
+        for k in range(len(offsets) - 1, 0, -1):     # the first maximum wins, as in PyTorch
+            xp.copyto(arg, k, where=view[(..., *offsets[k], slice(None), slice(None))] == out)
+        if x.dtype.kind == "f" and xp.isnan(out).any():     # and the last NaN
+            for k, (i, j) in enumerate(offsets):
+                xp.copyto(arg, k, where=xp.isnan(view[..., i, j, :, :]))
+        width = win.size[1]
+        start = (xp.arange(oh) * sh - ph)[:, None] * width + xp.arange(ow) * sw - pw
+        ctx.indices = start + xp.asarray([i * dh * width + j * dw for i, j in offsets])[arg]
         ctx.shape = x.shape
         ctx.unique = all(s >= d * (k - 1) + 1 for s, d, k in zip(win.stride, win.dilation, win.kernel))
         return out, ctx.indices
@@ -495,7 +490,7 @@ class AdaptiveMaxPool2DBackward0(MaxPool2DWithIndicesBackward0):
         flat = win.reshape(win.shape[:-2] + (-1,))
         arg = flat.argmax(axis=-1)
         out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        ctx.indices = _flat_index(xp, rows[xp.arange(oh)[:, None], arg // kw], cols[xp.arange(ow), arg % kw], w)
+        ctx.indices = rows[xp.arange(oh)[:, None], arg // kw] * w + cols[xp.arange(ow), arg % kw]
         ctx.shape = x.shape
         ctx.unique = h % oh == 0 and w % ow == 0
         return out, ctx.indices
@@ -519,7 +514,6 @@ class MaxPool2DWithIndicesBackwardBackward0(Op):
 
     @staticmethod
     def backward(ctx, gg):
-        from .._tensor import _wrap
         index = _wrap(ctx.indices.reshape(ctx.planes, -1))
         return gg.reshape(ctx.planes, -1).gather(1, index).reshape(ctx.indices.shape), None, None, None
 
