@@ -11,14 +11,14 @@ import numpy as np
 from .._device import array_module
 from .._tensor import _wrap
 from ..autograd.function import Op
-from .activation import log_softmax, softplus
+from .activation import ArrayBackward, log_softmax, softplus
 from .pointwise import clamp_min, sigmoid, where
 from .reduce import _type_name
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
            "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
-           "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss"]
+           "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss"]
 
 
 # ---- reductions ------------------------------------------------------------------------------------
@@ -42,11 +42,7 @@ def _reduction(size_average, reduce, reduction):
 
 
 def _reduce(loss, reduction):
-    """Apply a reduction to a tensor of elementwise losses."""
-    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
-
-
-def _reduce_array(loss, reduction):
+    """Apply a reduction to elementwise losses (a tensor, or a backend array)."""
     return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
@@ -82,7 +78,7 @@ class _Elementwise(Op):
         ctx.reduction, ctx.params = reduction, params
         loss = ctx.value(array_module(x), x - t, *params)
         ctx.n = loss.size
-        return _reduce_array(loss, reduction)
+        return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -149,7 +145,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 
 # ---- classification losses -------------------------------------------------------------------------
-class NllLossBackward0(Op):
+class NllLossBackward0(ArrayBackward):
     """-weight[t] * logp[t] per sample, picked along the class dim (1) with a gather; backward scatters."""
 
     @staticmethod
@@ -179,6 +175,14 @@ class NllLossBackward0(Op):
         src = (-w * g).unsqueeze(1)
         grad = zeros(ctx.shape, dtype=src.dtype, device=src.device)
         return grad.scatter(1, _wrap(ctx.index), src), None, None
+
+    def array_backward(self, g):
+        xp = array_module(g)
+        if self.reduction == "mean":
+            g = g / self.total_weight
+        grad = xp.zeros(self.shape, g.dtype)
+        xp.put_along_axis(grad, self.index, (-self.w * g)[:, None], axis=1)
+        return grad, None, None
 
 
 class NllLoss2DBackward0(NllLossBackward0):
@@ -272,7 +276,7 @@ class BinaryCrossEntropyBackward0(Op):
         if weight is not None:
             loss = loss * weight
         ctx.reduction, ctx.n = reduction, loss.size
-        return _reduce_array(loss, reduction)
+        return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -309,7 +313,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Op):
         if weight is not None:
             loss = loss * weight
         ctx.reduction, ctx.n = reduction, loss.size
-        return _reduce_array(loss, reduction)
+        return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -442,4 +446,30 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         safe = where(target > 1, target, 1.0)
         stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
         loss = loss + where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
+    """0.5 * (log(var) + (input - target) ** 2 / var), var clamped below at eps (without gradient change)."""
+    from .._creation import ones_like
+    from ..autograd.grad_mode import no_grad
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (input.dim() == var.dim() and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduce(loss, reduction)

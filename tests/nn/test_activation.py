@@ -50,6 +50,13 @@ SPECS = [
     OpSpec("normalize", EF.normalize, TF.normalize, [((3, 4),), ((2, 3, 2),)]),
     OpSpec("normalize_p1", lambda x: EF.normalize(x, 1.0, 0), lambda x: TF.normalize(x, 1.0, 0), [((3, 4),)],
            make=_away(0)),
+    OpSpec("softmax", lambda x: EF.softmax(x, 1), lambda x: TF.softmax(x, 1), [((3, 4),), ((2, 3, 2),), ((2, 0),)]),
+    OpSpec("softmax_0d", lambda x: EF.softmax(x, 0), lambda x: TF.softmax(x, 0), [((),)]),
+    OpSpec("log_softmax", lambda x: EF.log_softmax(x, -1), lambda x: TF.log_softmax(x, -1), [((3, 4),), ((0, 2),)]),
+    OpSpec("log_softmax_dim0", lambda x: x.log_softmax(0), lambda x: x.log_softmax(0), [((3, 4),), ((),)]),
+    OpSpec("softmin", lambda x: EF.softmin(x, 1), lambda x: TF.softmin(x, 1), [((3, 4),)]),
+    OpSpec("softmax_dtype", lambda x: EF.softmax(x.float(), 1, dtype=ember.float64),
+           lambda x: TF.softmax(x.float(), 1, dtype=torch.float64), [((3, 4),)], grad=False),
     OpSpec("prelu_scalar", EF.prelu, TF.prelu, [((3, 4), (1,)), ((2, 3, 2), (1,))], make=_away(0)),
     OpSpec("prelu_channels", EF.prelu, TF.prelu, [((2, 3), (3,)), ((2, 3, 2, 2), (3,))], make=_away(0)),
 ]
@@ -156,8 +163,10 @@ def test_inplace_on_leaf_that_requires_grad_raises():
     (lambda F, x: F.glu(x.sum()), RuntimeError, "glu does not support scalars because halving size must be even"),
     (lambda F, x: F.prelu(x, x[0, :3]), RuntimeError,
      "Mismatch of parameter numbers and input channel size. Found parameter numbers = 3 and channel size = 4."),
-    (lambda F, x: F.prelu(x, x[0, :1].double()), RuntimeError, "prelu: Type promoting not supported. Got Float and Double"),
-    (lambda F, x: F.prelu(x, x[:, :2]), RuntimeError, "prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = 2"),
+    (lambda F, x: F.prelu(x, x[0, :1].double()), RuntimeError,
+     "prelu: Type promoting not supported. Got Float and Double"),
+    (lambda F, x: F.prelu(x, x[:, :2]), RuntimeError,
+     "prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = 2"),
 ])
 def test_errors_as_torch(call, exc, msg):
     with pytest.raises(exc) as te:

@@ -153,6 +153,11 @@ for r in RED:
         both(f"poisson_nll_full_{r}",
              lambda F, L, x, t, r=r: F.poisson_nll_loss(x, t * 3, log_input=False, full=True, reduction=r),
              [((3, 4), (3, 4))], make=_probs, nondiff=(1,)),
+        both(f"gaussian_nll_{r}", lambda F, L, x, t, v, r=r: F.gaussian_nll_loss(x, t, v, reduction=r),
+             [((3, 4), (3, 4), (3, 4)), ((3, 4), (3, 4), (3,)), ((2, 3), (2, 3), (2, 1))], make=_probs),
+        both(f"gaussian_nll_full_eps_{r}",
+             lambda F, L, x, t, v, r=r: F.gaussian_nll_loss(x, t, v - 0.45, full=True, eps=0.1, reduction=r),
+             [((3, 4), (3, 4), (3, 4))], make=_probs),
     ]
 SPECS.append(both("kl_div_batchmean", lambda F, L, x, t: F.kl_div(x, t, reduction="batchmean"), [((3, 4), (3, 4))],
                   make=_kl))
@@ -236,6 +241,10 @@ def test_nll_mean_of_all_ignored_is_nan_as_torch():
     (lambda F, L: F.mse_loss(L.zeros(3, 4), L.zeros(3, 4), weight=L.ones(3)), ValueError),
     (lambda F, L: F.margin_ranking_loss(L.zeros(3), L.zeros(3), L.zeros(3, 1)), RuntimeError),
     (lambda F, L: F.multi_margin_loss(L.zeros(3, 4), L.tensor([0, 1, 2]), p=3), ValueError),
+    (lambda F, L: F.gaussian_nll_loss(L.zeros(3, 4), L.zeros(3, 4), L.ones(2, 4)), ValueError),
+    (lambda F, L: F.gaussian_nll_loss(L.zeros(3, 4), L.zeros(3, 4), -1.0), ValueError),
+    (lambda F, L: F.gaussian_nll_loss(L.zeros(3, 4), L.zeros(3, 4), -L.ones(3, 4)), ValueError),
+    (lambda F, L: F.gaussian_nll_loss(L.zeros(3, 4), L.zeros(3, 4), L.ones(3, 4), reduction="avg"), ValueError),
 ])
 def test_errors_as_torch(call, exc):
     with pytest.raises(exc) as te:
@@ -276,6 +285,7 @@ MODULES = [
     ("MultiMarginLoss", {"p": 2, "weight": W4}, "cls"), ("PoissonNLLLoss", {"full": True}, "prob"),
     ("MarginRankingLoss", {"margin": 0.2}, "pair"), ("CosineEmbeddingLoss", {"margin": 0.2}, "pair"),
     ("TripletMarginLoss", {"margin": 0.5, "swap": True}, "triplet"),
+    ("GaussianNLLLoss", {"full": True}, "gauss"),
 ]
 
 
@@ -289,6 +299,7 @@ def _module_inputs(kind, rng):
         "kl": [np.log(rng.dirichlet(np.ones(4), 5)), rng.dirichlet(np.ones(4), 5)],
         "pair": [x, x[::-1].copy(), rng.choice([-1.0, 1.0], 5)],
         "triplet": [x, rng.standard_normal((5, 4)), rng.standard_normal((5, 4))],
+        "gauss": [x, rng.standard_normal((5, 4)), rng.uniform(0.5, 2, (5, 1))],
     }[kind]
 
 
