@@ -110,7 +110,15 @@ def _accumulate_leaf(node, g, graph):
     elif old is None:
         # NOTE: keep g itself only when nothing else refers to it or its memory (a pass-through
         # gradient is shared with another leaf or with the caller); 2 = this frame + getrefcount's.
-        var._grad = _wrap(g if g.base is None and _getrefcount(g) <= 2 else g.copy())
+        # A view of all of a contiguous base that only it uses (w.t().t() of a fresh matmul) gives the base.
+        base = g.base
+        if base is None:
+            var._grad = _wrap(g if _getrefcount(g) <= 2 else g.copy())
+        elif (g.shape == base.shape and g.flags.c_contiguous and base.flags.c_contiguous
+              and _getrefcount(g) <= 2 and _getrefcount(base) <= 3):   # 3: g.base, this frame, the call
+            var._grad = _wrap(base)
+        else:
+            var._grad = _wrap(g.copy())
     elif old._requires_grad:
         var._grad = _wrap(as_array(old._data + g))
     else:

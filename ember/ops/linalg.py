@@ -78,6 +78,14 @@ def _broadcast_batch(sa, sb):
 
 
 # ---- matrix products ------------------------------------------------------------------------------
+def _mat2_grad(a, g, b):
+    """a.T @ g, the gradient of b in a @ b, computed in b's memory layout: for b = w.t() (as in linear) it comes
+    out as the transpose of a contiguous array shaped like w, so w's gradient needs no copy (as PyTorch does)."""
+    if b._data.flags.f_contiguous and not b._data.flags.c_contiguous:
+        return mm(g.t(), a).t()
+    return mm(a.t(), g)
+
+
 class MmBackward0(Op):
     retain_inputs = (0, 1)
 
@@ -89,7 +97,7 @@ class MmBackward0(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return mm(g, b.t()) if need_a else None, mm(a.t(), g) if need_b else None
+        return mm(g, b.t()) if need_a else None, _mat2_grad(a, g, b) if need_b else None
 
 
 class BmmBackward0(MmBackward0):
@@ -287,7 +295,7 @@ class AddmmBackward0(Op):
         beta, alpha = ctx.beta, ctx.alpha
         gx = (g if beta == 1 else g * beta) if need_x else None
         ga = mm(g, b.t()) if need_a else None
-        gb = mm(a.t(), g) if need_b else None
+        gb = _mat2_grad(a, g, b) if need_b else None
         if alpha != 1:
             ga = None if ga is None else ga * alpha
             gb = None if gb is None else gb * alpha
