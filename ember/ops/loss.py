@@ -180,9 +180,8 @@ class NllLossBackward0(ArrayBackward):
         xp = array_module(g)
         if self.reduction == "mean":
             g = g / self.total_weight
-        grad = xp.zeros(self.shape, g.dtype)
-        xp.put_along_axis(grad, self.index, (-self.w * g)[:, None], axis=1)
-        return grad, None, None
+        classes = xp.arange(self.shape[1]).reshape((1, -1) + (1,) * (len(self.shape) - 2))
+        return (classes == self.index) * (-self.w * g)[:, None], None, None
 
 
 class NllLoss2DBackward0(NllLossBackward0):
