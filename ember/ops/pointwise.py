@@ -21,7 +21,7 @@ from ..autograd.anomaly import anomaly_state, record_trace
 from ..autograd.function import Op, as_array
 from ..autograd.node import edge, save_input, save_output, unpack
 
-__all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal"]
+__all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal", "is_floating_point"]
 
 _new = object.__new__
 _state = grad_mode.state
@@ -218,7 +218,13 @@ asinh = unary("asinh", lambda xp, x: xp.arcsinh(x), lambda g, x, m: g / m.sqrt(x
 acosh = unary("acosh", lambda xp, x: xp.arccosh(x), lambda g, x, m: g / m.sqrt(x * x - 1))
 atanh = unary("atanh", lambda xp, x: xp.arctanh(x), lambda g, x: g / (1 - x * x))
 # NOTE: exp(-log(1 + exp(-x))) never overflows, where 1 / (1 + exp(-x)) warns for x < -88 in float32
-sigmoid = unary("sigmoid", lambda xp, x: xp.exp(-xp.logaddexp(0, -x)), lambda g, out: g * out * (1 - out))
+def _sigmoid(xp, x):
+    """1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1, e) / (1 + e)
+
+
+sigmoid = unary("sigmoid", _sigmoid, lambda g, out: g * out * (1 - out))
 # NOTE: the subgradient at 0 is 0, as PyTorch's threshold_backward
 relu = unary("relu", lambda xp, x: xp.maximum(x, 0), lambda g, out: g * (out > 0), floating=False)
 sign = unary("sign", lambda xp, x: xp.sign(x), lambda g: g * 0, floating=False)
@@ -484,6 +490,11 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if isclose holds for every element."""
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def is_floating_point(input):
+    """True if input's dtype is a floating-point one."""
+    return input.is_floating_point()
 
 
 def equal(input, other):
