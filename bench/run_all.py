@@ -3,11 +3,14 @@ import torch
 
 import bandwidth
 import chain
+import cnn
+import lstm
 import matmul
+import mlp
 import overhead
 from _timing import print_table
 
-BENCHMARKS = (overhead, matmul, bandwidth, chain)
+BENCHMARKS = (overhead, matmul, bandwidth, chain, mlp, cnn, lstm)
 
 
 def main():
