@@ -256,3 +256,40 @@ def test_dataloader_training_loop_matches_torch_batches(batch_size):
         return losses
 
     _run_both(build, steps, 3, rtol=1e-9)
+
+
+def test_rnn_classifier_follows_torch():
+    """The RNN tutorial's shape of model: an LSTM over a batch-first sequence, the last step to a Linear head."""
+    rng = np.random.default_rng(7)
+    x, y = _data(rng, 6, 5, 3), rng.integers(0, 2, 6)
+
+    def build(lib):
+        nn = lib.nn
+
+        class RNNClassifier(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.LSTM(input_size=3, hidden_size=8, num_layers=2, batch_first=True)
+                self.out = nn.Linear(8, 2)
+
+            def forward(self, x):
+                r_out, (h_n, h_c) = self.rnn(x, None)
+                return self.out(r_out[:, -1, :])
+        return RNNClassifier()
+
+    def steps(lib, model, n):
+        opt = lib.optim.Adam(model.parameters(), lr=0.01)
+        loss_func = lib.nn.CrossEntropyLoss()
+        xs, ys = lib.tensor(x), lib.tensor(y)
+        losses = []
+        for _ in range(n):
+            loss = loss_func(model(xs), ys)
+            opt.zero_grad()
+            loss.backward()
+            lib.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            losses.append(loss.item())
+        return losses
+
+    curve, _ = _run_both(build, steps, 30, rtol=1e-8)
+    assert curve[-1] < 0.5 * curve[0]
