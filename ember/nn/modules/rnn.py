@@ -29,7 +29,10 @@ def _sigmoid(x):
 
 class ThnnFusedLstmCellBackward0(Op):
     """One LSTM step from the summed gate pre-activations (N, 4H, gates i f g o) and the cell state c:
-    returns (c', h') with c' = f * c + i * g and h' = o * tanh(c')."""
+    returns (c', h') with c' = f * c + i * g and h' = o * tanh(c').
+
+    Forward keeps the activations (i f g o, tanh(c')) as arrays on ctx: the first-order backward works on them
+    directly; the recorded one (create_graph=True) recomputes them in ember ops from the saved tensors."""
     retain_inputs = (0, 1)
     retain_output = True
 
@@ -40,12 +43,20 @@ class ThnnFusedLstmCellBackward0(Op):
         act = xp.tanh(gates * 0.5)
         act *= 0.5
         act += 0.5
-        g = xp.tanh(gates[:, 2 * h:3 * h])
+        xp.tanh(gates[:, 2 * h:3 * h], out=act[:, 2 * h:3 * h])
         cy = act[:, h:2 * h] * cx
-        cy += act[:, :h] * g
-        hy = xp.tanh(cy)
-        hy *= act[:, 3 * h:]
+        cy += act[:, :h] * act[:, 2 * h:3 * h]
+        tc = xp.tanh(cy)
+        hy = tc * act[:, 3 * h:]
+        ctx.act, ctx.tc, ctx.cx = act, tc, cx
         return cy, hy
+
+    def _apply(self, grads, graph):
+        if graph:
+            return Op._apply(self, grads, graph)
+        if self._saved is None and self._released:
+            self._raise_released()
+        return _lstm_cell_array_backward(self.act, self.tc, self.cx, *grads)
 
     @staticmethod
     def backward(ctx, gc, gh):
@@ -63,6 +74,39 @@ class ThnnFusedLstmCellBackward0(Op):
         return cat([dc * g * i * (1 - i), dc * cx * f * (1 - f), dc * i * (1 - g * g), do], 1), dc * f
 
 
+def _lstm_cell_array_backward(act, tc, cx, gc, gh, out=None):
+    """The fused LSTM cell's gradients (gates, c) on backend arrays, from the activations act (i f g o) and
+    tanh(c'); gc or gh may be None. The gate gradients go into out (N, 4H) when given."""
+    xp = array_module(act)
+    h = tc.shape[-1]
+    i, f, g, o = act[:, :h], act[:, h:2 * h], act[:, 2 * h:3 * h], act[:, 3 * h:]
+    d = xp.empty_like(act) if out is None else out
+    di, df, dg, do = d[:, :h], d[:, h:2 * h], d[:, 2 * h:3 * h], d[:, 3 * h:]
+    if gh is None:
+        do[...] = 0
+        if gc is None:
+            d[...] = 0
+            return d, None
+        dc = gc.copy()
+    else:
+        xp.multiply(gh, tc, out=do)                 # gh * tanh(c')
+        dc = tc * tc
+        xp.subtract(1, dc, out=dc)
+        dc *= o
+        dc *= gh
+        if gc is not None:
+            dc += gc
+        do *= o
+        do *= 1 - o
+    xp.multiply(dc, i, out=dg)
+    xp.multiply(dc, f, out=df)
+    dcx = df.copy()                                 # dc * f
+    df *= cx
+    df *= 1 - f
+    xp.multiply(dg, g, out=di)                      # dc * i * g
+    di *= 1 - i
+    dg *= 1 - g * g
+    return d, dcx
 class ThnnFusedGruCellBackward0(Op):
     """One GRU step from the input gates x W_ih^T + b_ih and hidden gates h W_hh^T + b_hh (N, 3H, gates r z n)
     and h: n = tanh(x_n + r * h_n), h' = (1 - z) * n + z * h."""
