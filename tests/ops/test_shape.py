@@ -291,3 +291,11 @@ def test_errors_match_torch(i):
 ])
 def test_edge_cases_match_torch(fn):
     assert fn(ember) == fn(torch)
+
+
+def test_expand_with_too_few_sizes_names_the_tensor_like_torch():
+    with pytest.raises(RuntimeError) as e:
+        ember.ones(2, 2, 3).expand(2, 3)
+    with pytest.raises(RuntimeError) as t:
+        torch.ones(2, 2, 3).expand(2, 3)
+    assert str(e.value) == str(t.value).replace("torch.", "ember.")
