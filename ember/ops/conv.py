@@ -94,33 +94,41 @@ class _ConvShapes(NamedTuple):
 
 
 def _conv_columns(x, s):
-    """x's columns as (N, groups, C/groups * kh * kw, Ho * Wo)."""
+    """x's columns as (groups, C/groups * kh * kw, N * Ho * Wo): one copy, in the layout of one matmul per group
+    (a single 2-d matmul when groups == 1)."""
     n, c, g = s.batch(), s.x[-len(s.w) + 1], s.groups
-    cols = _im2col(x.reshape((n, c) + s.win.size), s.win)
-    return cols.reshape(n, g, -1, cols.shape[-2] * cols.shape[-1])
+    view = _window_view(_padded(x.reshape((n, c) + s.win.size), s.win), s.win)
+    cols = array_module(x).ascontiguousarray(view.transpose(1, 2, 3, 0, 4, 5))
+    return cols.reshape(g, -1, n * cols.shape[-2] * cols.shape[-1])
+
+
+def _channels_first(y, s):
+    """A conv output-shaped y (N, OC, Ho, Wo) as (groups, OC/groups, N * Ho * Wo): the columns' layout (a copy)."""
+    n, g, oc, m = s.batch(), s.groups, s.w[0], math.prod(s.win.out)
+    return y.reshape(n, g, oc // g, m).transpose(1, 2, 0, 3).reshape(g, oc // g, n * m)
 
 
 def _conv(x, w, s, cols=None):
-    """y = conv(x, w) as one batched matmul of w against x's columns."""
-    g = s.groups
+    """y = conv(x, w) as one matmul of w against x's columns (per group)."""
+    g, n = s.groups, s.batch()
     cols = _conv_columns(x, s) if cols is None else cols
-    return (w.reshape(g, w.shape[0] // g, -1) @ cols).reshape(s.y), cols
+    y = w.reshape(g, w.shape[0] // g, -1) @ cols
+    y = y.reshape((w.shape[0], n) + s.y[-len(s.w) + 2:]).swapaxes(0, 1)
+    return array_module(y).ascontiguousarray(y).reshape(s.y), cols
 
 
 def _conv_input_grad(gy, w, s):
     """The x-shaped adjoint of conv(., w) applied to gy (a transposed convolution)."""
     g, n, c = s.groups, s.batch(), s.x[-len(s.w) + 1]
-    wt = w.reshape(g, w.shape[0] // g, -1).transpose(0, 2, 1)
-    cols = wt @ gy.reshape(n, g, w.shape[0] // g, -1)
-    return _col2im(cols.reshape((n, c) + s.win.kernel + s.win.out), s.win).reshape(s.x)
+    wt = w.reshape(g, w.shape[0] // g, -1).swapaxes(1, 2)
+    cols = (wt @ _channels_first(gy, s)).reshape((c,) + s.win.kernel + (n,) + s.win.out)
+    return _col2im(cols.transpose(3, 0, 1, 2, 4, 5), s.win).reshape(s.x)
 
 
 def _conv_weight_grad(x, gy, s, cols=None):
     """The w-shaped adjoint of conv(x, .) applied to gy."""
-    g, n = s.groups, s.batch()
     cols = _conv_columns(x, s) if cols is None else cols
-    gy = gy.reshape(n, g, s.w[0] // g, -1)
-    return (gy @ cols.swapaxes(-1, -2)).sum(0).reshape(s.w)
+    return (_channels_first(gy, s) @ cols.swapaxes(1, 2)).reshape(s.w)
 
 
 class ConvolutionBackward0(Op):
