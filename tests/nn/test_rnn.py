@@ -7,7 +7,7 @@ import torch
 
 import ember
 from ember.autograd import gradcheck, gradgradcheck
-from ember.nn.modules.rnn import ThnnFusedGruCellBackward0, ThnnFusedLstmCellBackward0
+from ember.nn.modules.rnn import MkldnnRnnLayerBackward0, ThnnFusedGruCellBackward0, ThnnFusedLstmCellBackward0
 from ember.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-4, atol=1e-5)}
@@ -125,10 +125,25 @@ def test_fused_cells_gradcheck_and_gradgradcheck():
     assert gradgradcheck(lambda x: cell(x)[0], [x])
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_op_gradcheck_and_gradgradcheck(reverse):
+    rng = np.random.default_rng(4)
+    args = [ember.tensor(rng.standard_normal(s), requires_grad=True) for s in ((3, 2, 8), (2, 2), (2, 2), (8, 2))]
+
+    def layer(xg, h0, c0, w_hh):
+        return MkldnnRnnLayerBackward0.apply(xg, h0, c0, w_hh, reverse)
+
+    assert gradcheck(layer, args)
+    assert gradgradcheck(layer, args)
+    # one output's gradient only, and inputs that do not require grad
+    args[1].requires_grad_(False)
+    assert gradgradcheck(lambda xg, c0, w_hh: layer(xg, args[1], c0, w_hh)[2], [args[0], args[2], args[3]])
+
+
 def test_grad_fn_names():
     x = ember.randn(3, 2, 4, requires_grad=True)
     out, (h, c) = ember.nn.LSTM(4, 5)(x)
-    assert out.grad_fn.name() == "StackBackward0" and h.grad_fn.name() == "StackBackward0"
+    assert out.grad_fn.name() == "MkldnnRnnLayerBackward0" and h.grad_fn.name() == "StackBackward0"
     assert ember.nn.LSTMCell(4, 5)(x[0])[1].grad_fn.name() == "ThnnFusedLstmCellBackward0"
     assert ember.nn.GRUCell(4, 5)(x[0]).grad_fn.name() == "ThnnFusedGruCellBackward0"
 

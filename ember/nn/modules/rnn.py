@@ -8,7 +8,7 @@ import math
 import numbers
 import warnings
 
-from ... import _creation
+from ... import _creation, autograd
 from ..._device import array_module
 from ...autograd.function import Op
 from ...ops.linalg import addmm, linear, mm
@@ -107,6 +107,91 @@ def _lstm_cell_array_backward(act, tc, cx, gc, gh, out=None):
     di *= 1 - i
     dg *= 1 - g * g
     return d, dcx
+class MkldnnRnnLayerBackward0(Op):
+    """A whole LSTM layer-direction (no projection) from the input gates xg (T, N, 4H), h0, c0 and w_hh: returns
+    (output (T, N, H), h_T, c_T); reverse runs the steps from the last one to the first.
+
+    Forward and the first-order backward loop over the steps on backend arrays (one matmul each per step; the
+    gradient of w_hh is one matmul over all steps). The recorded backward (create_graph=True) differentiates the
+    same layer rebuilt from per-step ember ops."""
+    retain_inputs = (0, 1, 2, 3)
+
+    @staticmethod
+    def forward(ctx, xg, h0, c0, w_hh, reverse):
+        xp = array_module(xg)
+        length, batch, h = xg.shape[0], h0.shape[0], h0.shape[1]
+        out = xp.empty((length, batch, h), dtype=xg.dtype)
+        acts = xp.empty_like(xg)
+        tcs = xp.empty_like(out)
+        c_prev = xp.empty_like(out)
+        w_t = w_hh.T
+        hx, cx = h0, c0
+        for t in (range(length - 1, -1, -1) if reverse else range(length)):
+            act = acts[t]
+            xp.matmul(hx, w_t, out=act)
+            act += xg[t]
+            g = act[:, 2 * h:3 * h]
+            xp.tanh(g, out=g)
+            for s in (act[:, :2 * h], act[:, 3 * h:]):
+                s *= 0.5
+                xp.tanh(s, out=s)
+                s *= 0.5
+                s += 0.5
+            c_prev[t] = cx
+            cx = act[:, h:2 * h] * cx
+            cx += act[:, :h] * g
+            xp.tanh(cx, out=tcs[t])
+            hx = out[t]
+            xp.multiply(tcs[t], act[:, 3 * h:], out=hx)
+        ctx.reverse, ctx.acts, ctx.tcs, ctx.c_prev, ctx.out, ctx.h0 = reverse, acts, tcs, c_prev, out, h0
+        return out, hx.copy(), cx
+
+    def _apply(self, grads, graph):
+        if graph:
+            return Op._apply(self, grads, graph)
+        if self._saved is None and self._released:
+            self._raise_released()
+        g_out, gh, gc = grads
+        w_hh = self._unpack_saved(False)[3]
+        xp = array_module(self.acts)
+        length = self.acts.shape[0]
+        dgates = xp.empty_like(self.acts)
+        steps = range(length) if self.reverse else range(length - 1, -1, -1)
+        for t in steps:
+            if g_out is not None:
+                gh = g_out[t] if gh is None else gh + g_out[t]
+            _, gc = _lstm_cell_array_backward(self.acts[t], self.tcs[t], self.c_prev[t], gc, gh, out=dgates[t])
+            gh = dgates[t] @ w_hh
+        need = self.needs_input_grad
+        dw = None
+        if need[3]:
+            h_prev = xp.empty_like(self.out)
+            if self.reverse:
+                h_prev[:-1], h_prev[-1] = self.out[1:], self.h0
+            else:
+                h_prev[1:], h_prev[0] = self.out[:-1], self.h0
+            dw = dgates.reshape(-1, dgates.shape[2]).T @ h_prev.reshape(-1, h_prev.shape[2])
+        return dgates, gh if need[1] else None, gc if need[2] else None, dw
+
+    @staticmethod
+    def backward(ctx, g_out, gh, gc):
+        inputs = ctx.saved_tensors
+        xg, (h, c), w_hh_t = inputs[0], inputs[1:3], inputs[3].t()
+        outs = []
+        for xg_t in (reversed(xg.unbind(0)) if ctx.reverse else xg.unbind(0)):
+            h, (_, c) = _lstm_step(xg_t, (h, c), w_hh_t, None, None)
+            outs.append(h)
+        pairs = [(o, g) for o, g in zip((stack(outs[::-1] if ctx.reverse else outs), h, c), (g_out, gh, gc))
+                 if g is not None]
+        wanted = [i for i, x in enumerate(inputs) if x.requires_grad]
+        found = autograd.grad([o for o, _ in pairs], [inputs[i] for i in wanted], [g for _, g in pairs],
+                              create_graph=True, allow_unused=True)
+        res = [None] * 4
+        for i, g in zip(wanted, found):
+            res[i] = g
+        return tuple(res) + (None,)
+
+
 class ThnnFusedGruCellBackward0(Op):
     """One GRU step from the input gates x W_ih^T + b_ih and hidden gates h W_hh^T + b_hh (N, 3H, gates r z n)
     and h: n = tanh(x_n + r * h_n), h' = (1 - z) * n + z * h."""
@@ -384,7 +469,11 @@ class RNNBase(Module):
         def run_direction(x, state, weights, reverse):
             w_ih, w_hh, b_ih, b_hh, w_hr = weights
             gates = _input_gates(self.mode, x.reshape(length * batch, x.shape[2]), w_ih, b_ih, b_hh)
-            steps = gates.reshape(length, batch, gates.shape[1]).unbind(0)
+            steps = gates.reshape(length, batch, gates.shape[1])
+            if self.mode == "LSTM" and w_hr is None:
+                out, h, c = MkldnnRnnLayerBackward0.apply(steps, *state, w_hh, reverse)
+                return out, (h, c)
+            steps = steps.unbind(0)
             w_hh_t, w_hr_t = w_hh.t(), None if w_hr is None else w_hr.t()
             outs = []
             for xg in (reversed(steps) if reverse else steps):
