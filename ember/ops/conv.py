@@ -102,10 +102,16 @@ def _conv_columns(x, s):
     return cols.reshape(g, -1, n * cols.shape[-2] * cols.shape[-1])
 
 
-def _channels_first(y, s):
-    """A conv output-shaped y (N, OC, Ho, Wo) as (groups, OC/groups, N * Ho * Wo): the columns' layout (a copy)."""
-    n, g, oc, m = s.batch(), s.groups, s.w[0], math.prod(s.win.out)
-    return y.reshape(n, g, oc // g, m).transpose(1, 2, 0, 3).reshape(g, oc // g, n * m)
+def _channels_first(y, s, width=None):
+    """A conv output-shaped y (N, OC, Ho, Wo) as (groups, OC/groups, N * Ho * Wo): the columns' layout (a copy);
+    with a width, each row of Wo is padded with zeros to that width."""
+    xp, n, g, oc, (oh, ow) = array_module(y), s.batch(), s.groups, s.w[0], s.win.out
+    y = y.reshape(n, g, oc // g, oh, ow).transpose(1, 2, 0, 3, 4)
+    if width is None:
+        return y.reshape(g, oc // g, n * oh * ow)
+    out = xp.zeros((g, oc // g, n, oh, width), dtype=y.dtype)
+    out[..., :ow] = y
+    return out.reshape(g, oc // g, n * oh * width)
 
 
 def _conv(x, w, s, cols=None):
@@ -121,8 +127,27 @@ def _conv_input_grad(gy, w, s):
     """The x-shaped adjoint of conv(., w) applied to gy (a transposed convolution)."""
     g, n, c = s.groups, s.batch(), s.x[-len(s.w) + 1]
     wt = w.reshape(g, w.shape[0] // g, -1).swapaxes(1, 2)
-    cols = (wt @ _channels_first(gy, s)).reshape((c,) + s.win.kernel + (n,) + s.win.out)
-    return _col2im(cols.transpose(3, 0, 1, 2, 4, 5), s.win).reshape(s.x)
+    if s.win.stride != (1, 1):
+        cols = (wt @ _channels_first(gy, s)).reshape((c,) + s.win.kernel + (n,) + s.win.out)
+        return _col2im(cols.transpose(3, 0, 1, 2, 4, 5), s.win).reshape(s.x)
+    return _unit_stride_col2im(wt @ _channels_first(gy, s, s.win.padded_size()[1]), s)
+
+
+def _unit_stride_col2im(cols, s):
+    """col2im of stride-1 columns (groups, C/groups * kh * kw, N * Ho * Wp) whose rows are padded with zeros to the
+    padded image's width Wp: each kernel offset then adds whole row blocks at once (a zero-padded row tail adds
+    zeros at the start of the next row), so each add runs over Ho * Wp contiguous numbers, not Wo."""
+    xp, win, n, c = array_module(cols), s.win, s.batch(), s.x[-len(s.w) + 1]
+    (hp, wp), (h, w), (ph, pw), (kh, kw), (dh, dw), m = win.padded_size(), win.size, win.pad, win.kernel, \
+        win.dilation, win.out[0] * win.padded_size()[1]
+    cols = cols.reshape(c, kh, kw, n, m)
+    out = xp.zeros((c, n, (hp + 1) * wp), dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            start = i * dh * wp + j * dw
+            out[:, :, start:start + m] += cols[:, i, j]
+    out = out[:, :, :hp * wp].reshape(c, n, hp, wp)[:, :, ph:ph + h, pw:pw + w]
+    return xp.ascontiguousarray(out.swapaxes(0, 1)).reshape(s.x)
 
 
 def _conv_weight_grad(x, gy, s, cols=None):
