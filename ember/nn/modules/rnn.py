@@ -8,6 +8,8 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from ... import _creation, autograd
 from ..._device import array_module
 from ...autograd.function import Op
@@ -74,13 +76,13 @@ class ThnnFusedLstmCellBackward0(Op):
         return cat([dc * g * i * (1 - i), dc * cx * f * (1 - f), dc * i * (1 - g * g), do], 1), dc * f
 
 
-def _lstm_cell_array_backward(act, tc, cx, gc, gh, out=None):
+def _lstm_cell_array_backward(act, tc, cx, gc, gh):
     """The fused LSTM cell's gradients (gates, c) on backend arrays, from the activations act (i f g o) and
-    tanh(c'); gc or gh may be None. The gate gradients go into out (N, 4H) when given."""
+    tanh(c'); gc or gh may be None."""
     xp = array_module(act)
     h = tc.shape[-1]
     i, f, g, o = act[:, :h], act[:, h:2 * h], act[:, 2 * h:3 * h], act[:, 3 * h:]
-    d = xp.empty_like(act) if out is None else out
+    d = xp.empty_like(act)
     di, df, dg, do = d[:, :h], d[:, h:2 * h], d[:, 2 * h:3 * h], d[:, 3 * h:]
     if gh is None:
         do[...] = 0
@@ -126,23 +128,25 @@ class MkldnnRnnLayerBackward0(Op):
         c_prev = xp.empty_like(out)
         w_t = w_hh.T
         hx, cx = h0, c0
-        for t in (range(length - 1, -1, -1) if reverse else range(length)):
-            act = acts[t]
-            xp.matmul(hx, w_t, out=act)
-            act += xg[t]
-            g = act[:, 2 * h:3 * h]
-            xp.tanh(g, out=g)
-            for s in (act[:, :2 * h], act[:, 3 * h:]):
-                s *= 0.5
-                xp.tanh(s, out=s)
-                s *= 0.5
-                s += 0.5
-            c_prev[t] = cx
-            cx = act[:, h:2 * h] * cx
-            cx += act[:, :h] * g
-            xp.tanh(cx, out=tcs[t])
-            hx = out[t]
-            xp.multiply(tcs[t], act[:, 3 * h:], out=hx)
+        g = xp.empty_like(h0)
+        with np.errstate(over="ignore"):        # exp(-x) = inf for very negative x gives sigmoid 0, as it should
+            for t in (range(length - 1, -1, -1) if reverse else range(length)):
+                act = acts[t]
+                xp.matmul(hx, w_t, out=act)
+                act += xg[t]
+                xp.tanh(act[:, 2 * h:3 * h], out=g)
+                xp.negative(act, out=act)       # sigmoid of all four as 1 / (1 + exp(-x)), then g's tanh over it
+                xp.exp(act, out=act)
+                act += 1
+                xp.reciprocal(act, out=act)
+                act[:, 2 * h:3 * h] = g
+                c_prev[t] = cx
+                cx = act[:, h:2 * h] * cx
+                g *= act[:, :h]
+                cx += g
+                xp.tanh(cx, out=tcs[t])
+                hx = out[t]
+                xp.multiply(tcs[t], act[:, 3 * h:], out=hx)
         ctx.reverse, ctx.acts, ctx.tcs, ctx.c_prev, ctx.out, ctx.h0 = reverse, acts, tcs, c_prev, out, h0
         return out, hx.copy(), cx
 
@@ -153,15 +157,36 @@ class MkldnnRnnLayerBackward0(Op):
             self._raise_released()
         g_out, gh, gc = grads
         w_hh = self._unpack_saved(False)[3]
-        xp = array_module(self.acts)
-        length = self.acts.shape[0]
-        dgates = xp.empty_like(self.acts)
-        steps = range(length) if self.reverse else range(length - 1, -1, -1)
-        for t in steps:
+        acts, tcs = self.acts, self.tcs
+        xp = array_module(acts)
+        length, n, h = tcs.shape
+        i, f, g, o = (acts[..., k * h:(k + 1) * h] for k in range(4))
+        # the step-independent factors, for all steps at once: dc = gc + gh * a, and the gate gradients are
+        # dc * k[..., :3] (i f g) and gh * k[..., 3] (o)
+        a = tcs * tcs
+        xp.subtract(1, a, out=a)
+        a *= o
+        k = xp.empty((length, n, 4, h), dtype=acts.dtype)
+        for ki, x, y in ((0, i, g), (1, f, self.c_prev), (3, o, tcs)):
+            xp.subtract(1, x, out=k[:, :, ki])
+            k[:, :, ki] *= x
+            k[:, :, ki] *= y
+        xp.multiply(g, g, out=k[:, :, 2])
+        xp.subtract(1, k[:, :, 2], out=k[:, :, 2])
+        k[:, :, 2] *= i
+        dgates = xp.empty_like(k)
+        gh = xp.zeros_like(tcs[0]) if gh is None else gh
+        gc = xp.zeros_like(tcs[0]) if gc is None else gc
+        for t in (range(length) if self.reverse else range(length - 1, -1, -1)):
             if g_out is not None:
-                gh = g_out[t] if gh is None else gh + g_out[t]
-            _, gc = _lstm_cell_array_backward(self.acts[t], self.tcs[t], self.c_prev[t], gc, gh, out=dgates[t])
-            gh = dgates[t] @ w_hh
+                gh = gh + g_out[t]
+            dc = gh * a[t]
+            dc += gc
+            xp.multiply(k[t, :, :3], dc[:, None], out=dgates[t, :, :3])
+            xp.multiply(k[t, :, 3], gh, out=dgates[t, :, 3])
+            gc = xp.multiply(dc, f[t], out=dc)
+            gh = dgates[t].reshape(n, 4 * h) @ w_hh
+        dgates = dgates.reshape(acts.shape)
         need = self.needs_input_grad
         dw = None
         if need[3]:
