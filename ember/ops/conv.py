@@ -481,6 +481,29 @@ def _pool_windows(fname, input, kernel_size, stride, padding, dilation, ceil_mod
     return _Windows(size, out, kernel, stride, padding, dilation)
 
 
+def _first_max(xp, candidates):
+    """The elementwise maximum of the arrays in candidates [(array, index) ...] (indices are ints) and the index of
+    the first array that holds it (as PyTorch picks), reduced pairwise with arithmetic selects (masked writes are
+    several times slower): each round halves the list."""
+    if len(candidates) == 1:
+        view, _ = candidates[0]
+        return view.copy(), xp.zeros(view.shape, dtype=np.int32)
+    while len(candidates) > 1:
+        paired = []
+        for (a, i), (b, j) in zip(candidates[::2], candidates[1::2]):
+            later = b > a
+            if isinstance(i, int):
+                index = later.astype(np.int32)
+                index *= j - i
+            else:
+                index = j - i
+                index *= later
+            index += i
+            paired.append((xp.maximum(a, b), index))
+        candidates = paired + candidates[len(paired) * 2:]
+    return candidates[0]
+
+
 class MaxPool2DWithIndicesBackward0(Op):
     non_differentiable = (1,)
 
@@ -491,13 +514,8 @@ class MaxPool2DWithIndicesBackward0(Op):
         (kh, kw), (oh, ow), (sh, sw), (ph, pw), (dh, dw) = win.kernel, win.out, win.stride, win.pad, win.dilation
         view = _window_view(_padded(x, win, fill), win)
         offsets = [(i, j) for i in range(kh) for j in range(kw)]
-        out = view[..., 0, 0, :, :].copy()
-        for i, j in offsets[1:]:
-            xp.maximum(out, view[..., i, j, :, :], out=out)
-        arg = xp.zeros(out.shape, dtype=np.int32)
-        for k in range(len(offsets) - 1, 0, -1):     # the first maximum wins, as in PyTorch
-            xp.copyto(arg, k, where=view[(..., *offsets[k], slice(None), slice(None))] == out)
-        if x.dtype.kind == "f" and xp.isnan(out).any():     # and the last NaN
+        out, arg = _first_max(xp, [(view[..., i, j, :, :], k) for k, (i, j) in enumerate(offsets)])
+        if x.dtype.kind == "f" and xp.isnan(out).any():     # a NaN wins, the last one as in PyTorch
             for k, (i, j) in enumerate(offsets):
                 xp.copyto(arg, k, where=xp.isnan(view[..., i, j, :, :]))
         width = win.size[1]

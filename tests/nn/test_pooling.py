@@ -54,6 +54,22 @@ def test_max_pool1d_matches_torch(kw):
     _check_distinct(lambda x: F.max_pool1d(x, **kw), lambda x: TF.max_pool1d(x, **kw), (3, 9))
 
 
+@pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=3), dict(kernel_size=(2, 3), stride=(2, 1)),
+                                dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=(1, 5), stride=2)], ids=str)
+def test_max_pool_many_ties_pick_torch_index(kw):
+    """Few distinct values (ties in most windows) and a few NaNs: the same maxima, indices and gradients as torch."""
+    x = np.random.default_rng(0).integers(0, 3, (2, 3, 7, 8)).astype(np.float32)
+    x[0, 0, 1, 1] = x[1, 2, 4, 5] = x[1, 2, 4, 6] = np.nan
+    xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (a, ia), (b, ib) = F.max_pool2d(xe, return_indices=True, **kw), TF.max_pool2d(xt, return_indices=True, **kw)
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    np.testing.assert_array_equal(ia.numpy(), ib.numpy())
+    g = np.random.default_rng(1).standard_normal(tuple(b.shape)).astype(np.float32)
+    a.backward(ember.tensor(g))
+    b.backward(torch.tensor(g))
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
 def test_max_pool_ties_nan_and_names():
     x = np.array([[[1.0, 1.0, 0.0], [np.nan, 2.0, 2.0], [3.0, np.nan, 3.0]]])
     for kw in (dict(kernel_size=2, stride=1), dict(kernel_size=3, padding=1, stride=1)):
