@@ -174,7 +174,6 @@ class MkldnnRnnLayerBackward0(Op):
         xp.multiply(g, g, out=k[:, :, 2])
         xp.subtract(1, k[:, :, 2], out=k[:, :, 2])
         k[:, :, 2] *= i
-        dgates = xp.empty_like(k)
         gh = xp.zeros_like(tcs[0]) if gh is None else gh
         gc = xp.zeros_like(tcs[0]) if gc is None else gc
         for t in (range(length) if self.reverse else range(length - 1, -1, -1)):
@@ -182,20 +181,20 @@ class MkldnnRnnLayerBackward0(Op):
                 gh = gh + g_out[t]
             dc = gh * a[t]
             dc += gc
-            xp.multiply(k[t, :, :3], dc[:, None], out=dgates[t, :, :3])
-            xp.multiply(k[t, :, 3], gh, out=dgates[t, :, 3])
+            k[t, :, :3] *= dc[:, None]                 # k becomes the gate gradients, step by step
+            k[t, :, 3] *= gh
             gc = xp.multiply(dc, f[t], out=dc)
-            gh = dgates[t].reshape(n, 4 * h) @ w_hh
-        dgates = dgates.reshape(acts.shape)
+            gh = k[t].reshape(n, 4 * h) @ w_hh
+        dgates = k.reshape(acts.shape)
         need = self.needs_input_grad
         dw = None
         if need[3]:
-            h_prev = xp.empty_like(self.out)
-            if self.reverse:
-                h_prev[:-1], h_prev[-1] = self.out[1:], self.h0
-            else:
-                h_prev[1:], h_prev[0] = self.out[:-1], self.h0
-            dw = dgates.reshape(-1, dgates.shape[2]).T @ h_prev.reshape(-1, h_prev.shape[2])
+            # w_hh's gradient: sum over steps of dgates[t].T @ (the h before step t: h0 or a neighbouring output)
+            first, inner, prev = (length - 1, slice(0, -1), self.out[1:]) if self.reverse else \
+                (0, slice(1, None), self.out[:-1])
+            dw = dgates[first].T @ self.h0
+            if length > 1:
+                dw += dgates[inner].reshape(-1, 4 * h).T @ prev.reshape(-1, h)
         return dgates, gh if need[1] else None, gc if need[2] else None, dw
 
     @staticmethod
