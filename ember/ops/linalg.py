@@ -283,9 +283,9 @@ class AddmmBackward0(Op):
         ctx.beta, ctx.alpha = beta, alpha
         out = array_module(a).matmul(a, b)
         if alpha != 1:
-            out = out * alpha
+            out *= alpha
         if beta != 0:
-            out = out + (x if beta == 1 else x * beta)
+            out += x if beta == 1 else x * beta     # out is the matmul's fresh result: no second large array
         return out.astype(a.dtype, copy=False)
 
     @staticmethod
