@@ -12,7 +12,7 @@ from .._dtype import to_dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.function import Op, as_array
 from .inplace import apply_inplace
-from .pointwise import relu as _relu, sigmoid, tanh, unary, where
+from .pointwise import _erf_array, _sigmoid, erf, relu as _relu, sigmoid, tanh, unary, where
 from .reduce import _type_name
 from .shape import cat
 
@@ -134,39 +134,11 @@ def _pointwise(name, fn, grad):
 
 def _sig(m, x):
     """sigmoid of an array or a tensor, without overflow."""
-    return sigmoid(x) if isinstance(x, Tensor) else m.exp(-m.logaddexp(0, -x))
-
-
-_ERF_SERIES = [2.0 ** n / math.prod(range(1, 2 * n + 2, 2)) for n in range(40)]
-
-
-def _erf_array(xp, x):
-    """erf to float64 precision: a positive-term series below 2.5, the continued fraction of erfc above."""
-    a = xp.abs(x)
-    out = xp.empty_like(a)
-    inner = a < 2.5
-    s = a[inner]
-    y = s * s
-    p = xp.full_like(s, _ERF_SERIES[-1])
-    for c in _ERF_SERIES[-2::-1]:
-        p *= y
-        p += c
-    out[inner] = (2 / math.sqrt(math.pi)) * s * xp.exp(-y) * p
-    outer = ~inner
-    b = a[outer]
-    f = b.copy()
-    for k in range(30, 0, -1):
-        xp.divide(k / 2, f, out=f)
-        f += b
-    out[outer] = 1 - xp.exp(-b * b) / (math.sqrt(math.pi) * f)
-    return xp.copysign(out, x)
-
-
-_erf_op = unary("erf", _erf_array, lambda g, x, m: g * (2 / math.sqrt(math.pi)) * m.exp(-x * x))
+    return sigmoid(x) if isinstance(x, Tensor) else _sigmoid(m, x)
 
 
 def _erf(m, x):
-    return _erf_op(x) if isinstance(x, Tensor) else _erf_array(m, x)
+    return erf(x) if isinstance(x, Tensor) else _erf_array(m, x)
 
 
 def _softplus(m, x):

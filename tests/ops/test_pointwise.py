@@ -43,7 +43,7 @@ SPECS = [
     unary("sqrt", POS), unary("rsqrt", POS), unary("square"), unary("reciprocal", make=_nonzero),
     unary("sin"), unary("cos"), unary("tan", UNIT), unary("asin", UNIT), unary("acos", UNIT), unary("atan"),
     unary("sinh"), unary("cosh"), unary("tanh"), unary("asinh"), unary("acosh", (1.2, 3.0)), unary("atanh", UNIT),
-    unary("sigmoid"), unary("relu", make=_nonzero), unary("sign", make=_nonzero), unary("floor", make=_nonzero),
+    unary("sigmoid"), unary("erf", (-4.0, 4.0)), unary("relu", make=_nonzero), unary("sign", make=_nonzero), unary("floor", make=_nonzero),
     unary("ceil", make=_nonzero), unary("trunc", make=_nonzero), unary("round", make=_nonzero),
     unary("frac", make=_nonzero),
     binary("add"), binary("sub"), binary("mul"), binary("div", make=_nonzero), binary("atan2", make=_nonzero),
@@ -140,3 +140,10 @@ def test_comparisons_give_bool_and_no_grad():
         r = op(x, 2.0)
         assert r.dtype == ember.bool and not r.requires_grad
         assert r.tolist() == op(torch.tensor([1.0, 2.0, 3.0]), 2.0).tolist()
+
+
+def test_erf_and_sigmoid_at_extremes_match_torch():
+    x = np.array([-40.0, -6.0, -2.5, -2.4999, -1e-8, 0.0, 1e-8, 2.4999, 2.5, 6.0, 40.0])
+    for e_fn, t_fn in ((ember.erf, torch.erf), (ember.sigmoid, torch.sigmoid)):
+        np.testing.assert_allclose(e_fn(ember.tensor(x)).numpy(), t_fn(torch.tensor(x)).numpy(), rtol=1e-14,
+                                   atol=1e-300)
