@@ -42,7 +42,7 @@ class SGD(Optimizer):
                     else:
                         b = buf._data
                         b *= momentum
-                        b += (1 - dampening) * g
+                        b += g if dampening == 0 else (1 - dampening) * g
                     g = g + momentum * buf._data if nesterov else buf._data
                 _add_(p, g, -lr)
         return loss
