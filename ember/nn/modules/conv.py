@@ -1,9 +1,6 @@
 """Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d."""
-
-from ... import _creation
 from ...ops import conv as F
-from ..parameter import Parameter
-from .linear import reset_kaiming_uniform
+from .linear import add_weight_and_bias, reset_kaiming_uniform
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
@@ -51,11 +48,7 @@ class _ConvNd(Module):
         else:
             self._reversed_padding_repeated_twice = [p for p in self.padding[::-1] for _ in range(2)]
         shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
-        self.weight = Parameter(_creation.empty(*shape, *self.kernel_size, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, shape + tuple(self.kernel_size), out_channels if bias else None, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):

@@ -10,6 +10,15 @@ from .module import Module
 __all__ = ["Identity", "Linear", "Bilinear"]
 
 
+def add_weight_and_bias(module, weight_shape, bias_size, device, dtype):
+    """Register module.weight (uninitialised, of weight_shape) and module.bias (bias_size values, or None)."""
+    module.weight = Parameter(_creation.empty(*weight_shape, device=device, dtype=dtype))
+    if bias_size is not None:
+        module.bias = Parameter(_creation.empty(bias_size, device=device, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
 def reset_kaiming_uniform(weight, bias):
     """PyTorch's default for Linear and convolutions: weight by kaiming_uniform_(a=sqrt(5)), which is
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias from the same range."""
@@ -39,11 +48,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty(out_features, in_features, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in_features), out_features if bias else None, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -62,11 +67,8 @@ class Bilinear(Module):
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
-        self.weight = Parameter(_creation.empty(out_features, in1_features, in2_features, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in1_features, in2_features), out_features if bias else None,
+                            device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
