@@ -321,3 +321,15 @@ def test_training_loop_learns_like_torch():
         with torch.no_grad():
             for p in t.parameters():
                 p -= 0.1 * p.grad
+
+
+def test_always_call_forward_hook_runs_when_forward_raises_like_torch():
+    seen = {}
+    for lib in (ember, torch):
+        lin = lib.nn.Linear(2, 2)
+        calls = seen.setdefault(lib.__name__, [])
+        lin.register_forward_hook(lambda m, args, out, calls=calls: calls.append(out), always_call=True)
+        lin.register_forward_hook(lambda m, args, out, calls=calls: calls.append("plain"))
+        with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+            lin(lib.ones(3, 3))
+    assert seen["ember"] == seen["torch"] == [None]

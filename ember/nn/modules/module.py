@@ -112,8 +112,6 @@ class Module:
     parameters(), state_dict(), to() and friends find it.
     """
     training: bool
-    _version = 1
-    call_super_init = False
 
     def __init__(self, *args, **kwargs):
         if args or kwargs:
@@ -497,7 +495,13 @@ class Module:
         if self._backward_hooks or self._backward_pre_hooks:
             bw = _BackwardHook(self)
             args = bw.setup_inputs(args)
-        result = self.forward(*args, **kwargs)
+        try:
+            result = self.forward(*args, **kwargs)
+        except Exception:
+            for key in self._forward_hooks_always_called:   # always_call hooks run even when forward raises
+                hook = self._forward_hooks[key]
+                hook(self, args, kwargs, None) if key in self._forward_hooks_with_kwargs else hook(self, args, None)
+            raise
         for key, hook in list(self._forward_hooks.items()):
             res = hook(self, args, kwargs, result) if key in self._forward_hooks_with_kwargs \
                 else hook(self, args, result)
@@ -555,12 +559,6 @@ class Module:
             else:
                 main += "\n  " + "\n  ".join(lines) + "\n"
         return main + ")"
-
-    def __getstate__(self):
-        return self.__dict__.copy()
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
 
 
 def _size_repr(shape):
