@@ -1,7 +1,7 @@
 """Adam (and the update shared with AdamW): adaptive moment estimation, optional AMSGrad."""
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _check_nonneg, _decay_, _increment, _lerp_,
-                        _maximum_, _mul_, _scalar, _sqrt, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _addcdiv_, _check_betas, _check_lr, _check_nonneg, _increment,
+                        _maximum_, _scalar, _sqrt, _zeros_like)
 
 __all__ = ["Adam"]
 class Adam(Optimizer):
@@ -38,14 +38,8 @@ class Adam(Optimizer):
                     if amsgrad:
                         state["max_exp_avg_sq"] = _zeros_like(p)
                 step = _increment(state["step"])
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        _mul_(p, 1 - lr * weight_decay)
-                    else:
-                        g = g + weight_decay * p._data
-                exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(exp_avg, g, 1 - beta1)
-                _decay_(exp_avg_sq, beta2, g, 1 - beta2)
+                g, exp_avg, exp_avg_sq = _adam_moments(p, g, state, lr, weight_decay, group["decoupled_weight_decay"],
+                                                         beta1, beta2)
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 step_size = lr / bias_correction1

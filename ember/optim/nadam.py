@@ -1,6 +1,6 @@
 """NAdam: Adam with Nesterov momentum (and the momentum-decay schedule of Dozat)."""
-from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _check_nonneg, _decay_, _increment, _lerp_,
-                        _mul_, _scalar, _sqrt, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _addcdiv_, _check_betas, _check_lr, _check_nonneg, _increment,
+                        _scalar, _sqrt, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -37,20 +37,14 @@ class NAdam(Optimizer):
                     state["exp_avg_sq"] = _zeros_like(p)
                 step = _increment(state["step"])
                 bias_correction2 = 1 - beta2 ** step
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        _mul_(p, 1 - lr * weight_decay)
-                    else:
-                        g = g + weight_decay * p._data
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mu_t = state["mu_product"]
                 mu_t._data *= mu            # kept in the scalar dtype, rounded there as PyTorch's is
                 mu_t._vc[0] += 1
                 mu_product = mu_t._data.item()
-                exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(exp_avg, g, 1 - beta1)
-                _decay_(exp_avg_sq, beta2, g, 1 - beta2)
+                g, exp_avg, exp_avg_sq = _adam_moments(p, g, state, lr, weight_decay, group["decoupled_weight_decay"],
+                                                         beta1, beta2)
                 denom = _sqrt(exp_avg_sq / bias_correction2)
                 mu_product_next = mu_product * mu_next
                 denom += eps

@@ -352,6 +352,21 @@ def _increment(t, value=1):
     return t._data.item()
 
 
+def _adam_moments(p, g, state, lr, weight_decay, decoupled, beta1, beta2):
+    """The part Adam, NAdam and RAdam share: weight decay (decoupled: p shrinks; else L2 added to the gradient),
+    then the running averages exp_avg (lerp to g) and exp_avg_sq (of g * g) updated in place.
+    Returns (g with L2 decay, exp_avg, exp_avg_sq)."""
+    if weight_decay != 0:
+        if decoupled:
+            _mul_(p, 1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * p._data
+    exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
+    _lerp_(exp_avg, g, 1 - beta1)
+    _decay_(exp_avg_sq, beta2, g, 1 - beta2)
+    return g, exp_avg, exp_avg_sq
+
+
 def _lerp_(a, b, w):
     """a.lerp_(b, w) in PyTorch's two-branch form (exact at both ends)."""
     if abs(w) < 0.5:

@@ -1,6 +1,6 @@
 """RAdam: Adam with a rectified (variance-corrected) adaptive learning rate."""
-from .optimizer import (Optimizer, _add_, _check_betas, _check_lr, _check_nonneg, _decay_, _increment, _lerp_,
-                        _mul_, _scalar, _sqrt, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _add_, _check_betas, _check_lr, _check_nonneg, _increment, _scalar,
+                        _sqrt, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -32,14 +32,8 @@ class RAdam(Optimizer):
                     state["exp_avg"] = _zeros_like(p)
                     state["exp_avg_sq"] = _zeros_like(p)
                 step = _increment(state["step"])
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        _mul_(p, 1 - lr * weight_decay)
-                    else:
-                        g = g + weight_decay * p._data
-                exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(exp_avg, g, 1 - beta1)
-                _decay_(exp_avg_sq, beta2, g, 1 - beta2)
+                g, exp_avg, exp_avg_sq = _adam_moments(p, g, state, lr, weight_decay, group["decoupled_weight_decay"],
+                                                         beta1, beta2)
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 update = exp_avg / bias_correction1
