@@ -18,6 +18,8 @@ from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops import inplace as _inplace  # noqa: F401
 from .ops.activation import softmax, log_softmax  # noqa: F401
-from . import nn, optim, utils
+from .serialization import *  # noqa: F401,F403
+from .utils.dlpack import *  # noqa: F401,F403
+from . import nn, optim, utils, viz
 
 __version__ = "0.1.0"

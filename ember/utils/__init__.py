@@ -1,2 +1,2 @@
-"""ember.utils: data loading."""
-from . import data  # noqa: F401
+"""ember.utils: data loading, DLPack exchange."""
+from . import data, dlpack  # noqa: F401

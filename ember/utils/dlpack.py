@@ -1,0 +1,2 @@
+"""DLPack exchange."""
+__all__ = []
