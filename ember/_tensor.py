@@ -227,7 +227,35 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()
+        if copy is False and dtype is not None and np.dtype(dtype) != a.dtype:
+            raise ValueError(f"Unable to avoid copy while converting a {self.dtype} tensor to numpy dtype "
+                             f"{np.dtype(dtype)}; pass copy=None to allow the copy.")
+        if copy:
+            return np.array(a, dtype=dtype, copy=True)
         return a if dtype is None else a.astype(dtype, copy=False)
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule sharing this tensor's memory, from the backend array's own exporter."""
+        if self._requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        kwargs = {name: value for name, value in (("stream", stream), ("max_version", max_version),
+                                                  ("dl_device", dl_device), ("copy", copy)) if value is not None}
+        try:
+            return self._data.__dlpack__(**kwargs)
+        except BufferError as e:
+            if type(self._data) is not np.ndarray or self._data.flags.writeable:
+                raise
+            raise BufferError("Can't export a read-only tensor (such as an expand() view) as a DLPack capsule "
+                              "older than version 1.0, which cannot mark memory read-only; export "
+                              "tensor.clone() instead.") from e
+
+    def __dlpack_device__(self):
+        """(DLPack device type, device index): (1, 0) for cpu, (2, index) for cuda."""
+        return self._data.__dlpack_device__()
+
+    def _repr_html_(self):
+        from ._tensor_str import tensor_html
+        return tensor_html(self)
 
     def item(self):
         """The value of a one-element tensor as a Python number."""

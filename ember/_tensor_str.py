@@ -1,5 +1,6 @@
 """PyTorch-style printing of tensors: tensor([[1., 2.]], requires_grad=True), and set_printoptions."""
 import contextlib
+import html
 import math
 
 import numpy as np
@@ -162,3 +163,11 @@ def tensor_repr(t):
     elif t._requires_grad:
         suffixes.append("requires_grad=True")
     return _with_suffixes(prefix + body, suffixes, indent)
+
+
+def tensor_html(t):
+    """The tensor for Jupyter: a one-line summary (shape, dtype, device, autograd state) over repr(t)."""
+    grad = f"grad_fn=<{t.grad_fn.name()}>" if t.grad_fn is not None else f"requires_grad={t._requires_grad}"
+    summary = f"Tensor of shape {tuple(t._data.shape)}, {t.dtype}, on {t.device}, {grad}"
+    return (f'<div class="ember-tensor"><div style="font-family: monospace; color: #666">{html.escape(summary)}'
+            f'</div><pre>{html.escape(tensor_repr(t))}</pre></div>')
