@@ -127,3 +127,26 @@ def test_type_name_of_arrays():
     from ember._tensor_str import type_name
     assert type_name(np.zeros(2, np.float32)) == "ember.FloatTensor"
     assert type_name(np.zeros(2, np.int64)) == "ember.LongTensor"
+
+
+def test_repr_html_shows_summary_and_escaped_repr():
+    x = ember.tensor([[1.0, 2.0]], requires_grad=True)
+    y = x * 2
+    assert y._repr_html_() == (
+        '<div class="ember-tensor"><div style="font-family: monospace; color: #666">Tensor of shape (1, 2), '
+        'ember.float32, on cpu, grad_fn=&lt;MulBackward0&gt;</div><pre>tensor([[2., 4.]], '
+        'grad_fn=&lt;MulBackward0&gt;)</pre></div>')
+    assert x._repr_html_() == (
+        '<div class="ember-tensor"><div style="font-family: monospace; color: #666">Tensor of shape (1, 2), '
+        'ember.float32, on cpu, requires_grad=True</div><pre>tensor([[1., 2.]], requires_grad=True)</pre></div>')
+
+
+@pytest.mark.parametrize("t", [ember.tensor(3), ember.zeros(0, 3, dtype=ember.int64), ember.arange(2000.0),
+                               ember.tensor([True, False])])
+def test_repr_html_holds_repr_for_any_tensor(t):
+    import html
+    page = t._repr_html_()
+    summary = f"Tensor of shape {tuple(t.shape)}, {t.dtype}, on cpu, requires_grad=False"
+    assert page.count("<pre>") == 1 and f">{summary}</div>" in page
+    assert html.unescape(page.split("<pre>")[1].split("</pre>")[0]) == repr(t)
+    assert "..." in page if t.numel() > 1000 else "..." not in page
