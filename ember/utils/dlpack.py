@@ -60,8 +60,8 @@ def _dl_tensor(capsule):
 def _check_dtype(capsule):
     dt = _dl_tensor(capsule).dtype
     if dt.lanes != 1 or (dt.code, dt.bits) not in _DL_DTYPES:
-        name = f"{_DL_CODE_NAMES.get(dt.code, f'code {dt.code} ')}{dt.bits}" + (f"x{dt.lanes}" if dt.lanes != 1
-                                                                               else "")
+        lanes = f"x{dt.lanes}" if dt.lanes != 1 else ""
+        name = f"{_DL_CODE_NAMES.get(dt.code, f'(type code {dt.code}) ')}{dt.bits}{lanes}"
         raise TypeError(f"from_dlpack: DLPack dtype {name} is not supported by ember; supported: "
                         f"{', '.join(d.name for d in _DL_DTYPES.values())}")
     return capsule
