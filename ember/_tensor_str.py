@@ -168,6 +168,6 @@ def tensor_repr(t):
 def tensor_html(t):
     """The tensor for Jupyter: a one-line summary (shape, dtype, device, autograd state) over repr(t)."""
     grad = f"grad_fn=<{t.grad_fn.name()}>" if t.grad_fn is not None else f"requires_grad={t._requires_grad}"
-    summary = f"Tensor of shape {tuple(t._data.shape)}, {t.dtype}, on {t.device}, {grad}"
+    summary = f"{type(t).__name__} of shape {tuple(t._data.shape)}, {t.dtype}, on {t.device}, {grad}"
     return (f'<div class="ember-tensor"><div style="font-family: monospace; color: #666">{html.escape(summary)}'
-            f'</div><pre>{html.escape(tensor_repr(t))}</pre></div>')
+            f'</div><pre>{html.escape(repr(t))}</pre></div>')

@@ -150,3 +150,11 @@ def test_repr_html_holds_repr_for_any_tensor(t):
     assert page.count("<pre>") == 1 and f">{summary}</div>" in page
     assert html.unescape(page.split("<pre>")[1].split("</pre>")[0]) == repr(t)
     assert "..." in page if t.numel() > 1000 else "..." not in page
+
+
+def test_repr_html_of_a_parameter_uses_its_repr():
+    p = ember.nn.Parameter(ember.tensor([1.5]))
+    assert p._repr_html_() == (
+        '<div class="ember-tensor"><div style="font-family: monospace; color: #666">Parameter of shape (1,), '
+        'ember.float32, on cpu, requires_grad=True</div><pre>Parameter containing:\ntensor([1.5000], '
+        'requires_grad=True)</pre></div>')
