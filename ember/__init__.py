@@ -16,10 +16,11 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
 from .ops import inplace as _inplace  # noqa: F401
 from .ops.activation import softmax, log_softmax  # noqa: F401
 from .serialization import *  # noqa: F401,F403
 from .utils.dlpack import *  # noqa: F401,F403
-from . import nn, optim, utils, viz
+from . import linalg, nn, optim, return_types, utils, viz
 
 __version__ = "0.1.0"

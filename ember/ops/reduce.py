@@ -1,8 +1,6 @@
 """Reductions: sum, mean, prod, max/min, var/std, logsumexp, norm, all/any, cumsum/cumprod, median."""
 import builtins
-import collections
 import math
-import types
 import warnings
 
 import numpy as np
@@ -11,25 +9,12 @@ from .._creation import arange
 from .._device import array_module
 from .._dtype import get_default_dtype, int64
 from .._tensor import Tensor, _wrap, _wrap_dim
+from .. import return_types
 from ..autograd.function import Op, as_array
 from .pointwise import maximum, minimum, where
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean",
-           "std_mean", "logsumexp", "norm", "all", "any", "count_nonzero", "cumsum", "cumprod", "median",
-           "return_types"]
-
-
-def _result_type(name, fields):
-    """A tuple with named fields that prints as ember.return_types.<name>(...), as torch.return_types."""
-    base = collections.namedtuple(name, fields)
-
-    def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
-        return f"ember.return_types.{name}(\n{body})"
-    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": "ember.return_types"})
-
-
-return_types = types.SimpleNamespace(**{n: _result_type(n, ("values", "indices")) for n in ("max", "min", "median")})
+           "std_mean", "logsumexp", "norm", "all", "any", "count_nonzero", "cumsum", "cumprod", "median"]
 
 
 def _dims(dim, ndim):

@@ -1,0 +1,2 @@
+"""ember.linalg."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""Sorting and counting."""
+__all__ = []
