@@ -11,6 +11,8 @@ from .autograd.node import AccumulateGrad
 
 __all__ = ["make_dot", "format_graph", "print_graph"]
 
+_MAX_TEXT_DEPTH = 32
+
 _NODE_ATTR = dict(style="filled", shape="box", align="left", fontsize="10", ranksep="0.1", height="0.2",
                   fontname="monospace")
 
@@ -169,9 +171,11 @@ def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_char
 
 
 def format_graph(var, params=None):
-    """The graph that produced var as an indented text tree, from the output back to the leaves.
+    """The graph that produced var as a text tree, from the output back to the leaves.
 
-    A node reached again is shown once more as 'Name (shown above)', without its inputs.
+    Each line is computed from the lines under it: a node's single input follows in the same column, several
+    inputs branch with ├─ and └─. A node reached again is shown once more as 'Name (shown above)', without its
+    inputs. Branches deeper than 32 levels go on at the left margin, so the text stays linear in the graph size.
     """
     outputs = _outputs(var, "format_graph")
     names = _param_names(params)
@@ -183,22 +187,27 @@ def format_graph(var, params=None):
     shown = set()
     for out in outputs:
         lines.append(tensor_label(out, "output"))
-        stack = [(out.grad_fn, "", True)] if out.grad_fn is not None else []
+        stack = [(out.grad_fn, "", "")] if out.grad_fn is not None else []
         while stack:
-            item, prefix, last = stack.pop()
-            head = prefix + ("└─ " if last else "├─ ")
+            item, lead, prefix = stack.pop()      # lead: what comes before the label; prefix: its inputs' column
             if isinstance(item, Tensor):
-                lines.append(head + tensor_label(item, ""))
+                lines.append(lead + tensor_label(item, ""))
                 continue
             if item in shown:
-                lines.append(f"{head}{item.name()} (shown above)")
+                lines.append(f"{lead}{item.name()} (shown above)")
                 continue
             shown.add(item)
-            lines.append(head + item.name())
+            lines.append(lead + item.name())
             inputs = ([item.variable] if isinstance(item, AccumulateGrad) else
                       [fn for fn, _ in item.next_functions if fn is not None])
-            prefix += "   " if last else "│  "
-            stack.extend((x, prefix, i == 0) for i, x in enumerate(reversed(inputs)))
+            if len(inputs) == 1:
+                stack.append((inputs[0], prefix, prefix))
+                continue
+            if len(prefix) >= 3 * _MAX_TEXT_DEPTH:
+                lines.append(prefix + f"(inputs of {item.name()} continue at the left margin)")
+                prefix = ""
+            stack.extend((x, prefix + ("└─ " if i == 0 else "├─ "), prefix + ("   " if i == 0 else "│  "))
+                         for i, x in enumerate(reversed(inputs)))
     return "\n".join(lines)
 
 

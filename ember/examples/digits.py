@@ -3,9 +3,12 @@
     pip install -e ".[examples]" && python -m ember.examples.digits
 
 Written exactly as a PyTorch program, with `import ember as torch`. It shows a progress bar per epoch (tqdm),
-prints the test accuracy, and saves a plot of the loss and accuracy curves (matplotlib) whose path it prints.
+prints the test accuracy, and saves a plot of the loss and accuracy curves (matplotlib) and a picture of the
+model's graph (ember.viz, drawn by Graphviz; its text form when Graphviz is missing), whose paths it prints.
 """
 import argparse
+import pathlib
+import shutil
 import time
 
 import numpy as np
@@ -14,6 +17,7 @@ import ember as torch
 import ember.nn as nn
 import ember.nn.functional as F
 from ember.utils.data import DataLoader, TensorDataset
+from ember.viz import format_graph, make_dot
 
 
 class DigitsNet(nn.Module):
@@ -114,6 +118,26 @@ def plot(history, path):
     plt.close(fig)
 
 
+def save_graph(model, images, labels, plot_path):
+    """Draw the graph of the loss of one batch beside the plot (digits_training.png -> digits_graph.png), with
+    Graphviz when the graphviz package and its dot program are there, else as text (.txt); returns the path."""
+    loss = F.cross_entropy(model(images), labels)
+    params = dict(model.named_parameters())
+    plot_path = pathlib.Path(plot_path)
+    stem = plot_path.stem.removesuffix("_training") + "_graph"
+    try:
+        png = make_dot(loss, params=params).pipe(format="png") if shutil.which("dot") else None
+    except ImportError:
+        png = None
+    if png is not None:
+        path = plot_path.with_name(stem + ".png")
+        path.write_bytes(png)
+    else:
+        path = plot_path.with_name(stem + ".txt")
+        path.write_text(format_graph(loss, params=params) + "\n", encoding="utf-8")
+    return path
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=15)
@@ -126,6 +150,10 @@ def main(argv=None):
     print(f"test accuracy {history['test_accuracy'][-1]:.2%} after {args.epochs} epochs "
           f"({time.perf_counter() - start:.1f} s)")
     print(f"plot saved to {args.plot}")
+    images, labels = load_digits(args.seed)[1].tensors
+    graph = save_graph(model, images[:64], labels[:64], args.plot)
+    hint = ' (for a picture: pip install "ember[viz]" and apt install graphviz)' if graph.suffix == ".txt" else ""
+    print(f"graph saved to {graph}{hint}")
     return history
 
 
