@@ -46,8 +46,9 @@ def _import_cupy():
         try:
             import cupy
         except ImportError:
-            raise RuntimeError("CUDA tensors need CuPy: install it with `pip install cupy-cuda12x` "
-                               "(or the wheel matching your CUDA) on a machine with an NVIDIA GPU") from None
+            raise RuntimeError('CUDA tensors need CuPy: install it with `pip install "ember[cuda]"` (CuPy for '
+                               'CUDA 12; or the CuPy wheel matching your CUDA) on a machine with an NVIDIA GPU'
+                               ) from None
         _cupy = cupy
     return _cupy
 
