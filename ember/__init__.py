@@ -21,6 +21,6 @@ from .ops import inplace as _inplace  # noqa: F401
 from .ops.activation import softmax, log_softmax  # noqa: F401
 from .serialization import *  # noqa: F401,F403
 from .utils.dlpack import *  # noqa: F401,F403
-from . import linalg, nn, optim, return_types, utils, viz
+from . import linalg, nn, optim, return_types, special, utils, viz
 
 __version__ = "0.1.0"

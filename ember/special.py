@@ -1,0 +1,2 @@
+"""ember.special."""
+__all__ = []
