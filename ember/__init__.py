@@ -17,6 +17,7 @@ from .ops.shape import *  # noqa: F401,F403
 from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
+from .ops.distance import *  # noqa: F401,F403
 from .ops import inplace as _inplace  # noqa: F401
 from .ops.activation import softmax, log_softmax  # noqa: F401
 from .serialization import *  # noqa: F401,F403

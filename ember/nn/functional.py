@@ -8,3 +8,5 @@ from ..ops.dropout import *  # noqa: F401,F403
 from ..ops.sparse import *  # noqa: F401,F403
 from ..ops.attention import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
+from ..ops.vision import *  # noqa: F401,F403
+from ..ops.distance import *  # noqa: F401,F403
