@@ -9,7 +9,11 @@ from .adadelta import Adadelta
 from .adamax import Adamax
 from .nadam import NAdam
 from .radam import RAdam
+from .asgd import ASGD
+from .rprop import Rprop
+from .adafactor import Adafactor
+from .lbfgs import LBFGS
 from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
-           "lr_scheduler"]
+           "ASGD", "Rprop", "Adafactor", "LBFGS", "lr_scheduler"]
