@@ -74,11 +74,11 @@ def _saved(node):
     tensors, attrs = [], []
     entries = node._saved or ()
     function_node = isinstance(node, FunctionCtx)
-    positions = getattr(type(node), "retain_inputs", ()) or range(len(entries))
-    for i, (pos, e) in enumerate(zip(itertools.chain(positions, itertools.repeat(None)), entries)):
+    inputs = getattr(type(node), "retain_inputs", ()) or range(len(entries))    # pointwise ops keep slots
+    for i, e in enumerate(entries):
         if e is None:
             continue
-        label = f"saved_tensors[{i}]" if function_node else "result" if len(e) == 4 else f"input {pos}"
+        label = f"saved_tensors[{i}]" if function_node else "result" if len(e) == 4 else f"input {inputs[i]}"
         value = e[0]
         if len(e) == 4 or isinstance(value, Tensor):
             tensors.append((label, value.shape))
