@@ -1,19 +1,28 @@
 """Shape ops: view/reshape, permute/transpose, squeeze/unsqueeze, expand, cat/stack, split ..."""
 import functools
+import itertools
 import math
+import warnings
 
 import numpy as np
 
+from .. import _creation
+from .._creation import zeros
 from .._device import array_module
-from .._dtype import promote_types
-from .._tensor import Tensor, _wrap_dim
+from .._dtype import int64, promote_types, to_dtype
+from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op
-from .reduce import _dims
+from .linalg import DiagEmbedBackward0
+from .reduce import _dims, _type_name
 
 __all__ = ["reshape", "view", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t",
            "unsqueeze", "squeeze", "expand", "expand_as", "sum_to_size", "clone", "contiguous", "flatten",
            "unflatten", "tile", "flip", "roll", "cat", "concat", "concatenate", "stack", "hstack", "vstack",
-           "split", "chunk", "narrow", "unbind", "select", "movedim", "moveaxis"]
+           "split", "chunk", "narrow", "unbind", "select", "movedim", "moveaxis", "broadcast_to", "broadcast_tensors",
+           "broadcast_shapes", "meshgrid", "tensor_split", "hsplit", "vsplit", "dsplit", "atleast_1d", "atleast_2d",
+           "atleast_3d", "dstack", "column_stack", "row_stack", "fliplr", "flipud", "rot90", "diag_embed",
+           "block_diag", "cartesian_prod", "combinations", "repeat_interleave", "tril_indices", "triu_indices",
+           "vander", "diff"]
 
 
 def _shape_arg(shape):
@@ -243,7 +252,7 @@ def expand(input, *sizes):
                            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
                            f"the tensor ({len(shape)})")
     out = list(sizes)
-    for i, s in enumerate(shape):
+    for i, s in reversed(list(enumerate(shape))):
         want = sizes[i + lead]
         if want == -1:
             out[i + lead] = s
@@ -679,6 +688,433 @@ def select(input, dim, index):
     return SelectBackward0.apply(input, d, index % shape[d])
 
 
+# ---- broadcast_to, broadcast_tensors, broadcast_shapes, meshgrid -------------------------------------
+def broadcast_to(input, size):
+    """A view of input broadcast to size (-1 keeps a dimension), as expand."""
+    return expand(input, size)
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of the given shapes (ints or sequences of ints) broadcast to."""
+    shapes = [(int(s),) if isinstance(s, (int, np.integer)) else tuple(int(d) for d in s) for s in shapes]
+    out = [1] * max((len(s) for s in shapes), default=0)
+    for j, shape in enumerate(shapes):
+        for i in range(-1, -len(shape) - 1, -1):
+            s = shape[i]
+            if s < 0:
+                raise ValueError("Attempting to broadcast a dimension with negative length!")
+            if s == 1 or s == out[i]:
+                continue
+            if out[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {s} at {i}! Mismatching argument "
+                                   f"at index {j} had {shape}; but expected shape should be broadcastable to {out}")
+            out[i] = s
+    return Size(out)
+
+
+def broadcast_tensors(*tensors):
+    """Views of the tensors broadcast to one common shape."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = ()
+    for t in tensors:
+        try:
+            shape = np.broadcast_shapes(shape, t._data.shape)
+        except ValueError:
+            a, b = [1] * (len(t._data.shape) - len(shape)) + list(shape), t._data.shape
+            a, b = a[len(a) - max(len(a), len(b)):], (1,) * (len(a) - len(b)) + b
+            d = max(i for i, (p, q) in enumerate(zip(a, b)) if p != q and p != 1 and q != 1)
+            raise RuntimeError(f"The size of tensor a ({a[d]}) must match the size of tensor b ({b[d]}) at "
+                               f"non-singleton dimension {d}") from None
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
+
+
+_MESHGRID_WARNING = "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-d tensors: output i holds tensors[i] along its own dimension ('ij'), or with the
+    first two dimensions swapped ('xy', Cartesian)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(_MESHGRID_WARNING, UserWarning, stacklevel=2)
+        indexing = "ij"
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    if any(t.dtype != tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing not in ("xy", "ij"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    where = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        where[0], where[1] = 1, 0
+    shape = [0] * len(tensors)
+    for w, t in zip(where, tensors):
+        shape[w] = t._data.size
+    return tuple(expand(reshape(t, tuple(-1 if d == w else 1 for d in range(len(shape)))), shape)
+                 for w, t in zip(where, tensors))
+
+
+# ---- tensor_split, hsplit, vsplit, dsplit ------------------------------------------------------------
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of input split along dim into `sections` nearly equal parts (the first ones one larger), or at the
+    given indices."""
+    n = input._data.ndim
+    if n == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    arg = indices_or_sections
+    if isinstance(arg, Tensor):
+        if arg._data.dtype != np.int64:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_type_name(arg)}")
+        if arg._data.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {arg._data.ndim} dims")
+        arg = int(arg._data) if arg._data.ndim == 0 else arg._data.tolist()
+    d = _wrap_dim(dim, n)
+    size = input._data.shape[d]
+    if isinstance(arg, (int, np.integer)):
+        if arg <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+        step, extra = divmod(size, int(arg))
+        bounds = list(itertools.accumulate([step + 1] * extra + [step] * (int(arg) - extra), initial=0))
+    else:
+        cuts = [min(max(int(i) + size if i < 0 else int(i), 0), size) for i in arg]
+        bounds = [0] + cuts + [size]
+    return tuple(SliceBackward0.apply(input, d, a, max(a, b)) for a, b in zip(bounds, bounds[1:]))
+
+
+def _split_along(name, input, indices_or_sections, dim, least):
+    n = input._data.ndim
+    if n < least:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {least} dimension, but got a tensor with "
+                           f"{n} dimensions!")
+    if isinstance(indices_or_sections, (int, np.integer)):
+        size = input._data.shape[dim]
+        if indices_or_sections == 0 or size % indices_or_sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                               f"dimension {size} is not divisible by the split_size {indices_or_sections}!")
+    return tensor_split(input, indices_or_sections, dim)
+
+
+def hsplit(input, indices_or_sections):
+    """input split column-wise (along dim 1, or dim 0 for a 1-d tensor), as tensor_split."""
+    return _split_along("hsplit", input, indices_or_sections, 1 if input._data.ndim > 1 else 0, 1)
+
+
+def vsplit(input, indices_or_sections):
+    """input split row-wise (along dim 0), as tensor_split."""
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input, indices_or_sections):
+    """input split depth-wise (along dim 2), as tensor_split."""
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+
+
+# ---- atleast_nd, dstack, column_stack ----------------------------------------------------------------
+def _each(fn, tensors):
+    """fn applied to one tensor, or to each of several (given as arguments or as one sequence), as a tuple."""
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return fn(tensors[0])
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    return tuple(fn(t) for t in tensors)
+
+
+def _1d(t):
+    return reshape(t, 1) if t._data.ndim == 0 else t
+
+
+def _2d(t):
+    n = t._data.ndim
+    return reshape(t, 1, 1) if n == 0 else unsqueeze(t, 0) if n == 1 else t
+
+
+def _3d(t):
+    n = t._data.ndim
+    if n == 0:
+        return reshape(t, 1, 1, 1)
+    if n == 1:
+        return unsqueeze(unsqueeze(t, 0), -1)
+    return unsqueeze(t, -1) if n == 2 else t
+
+
+def atleast_1d(*tensors):
+    """The tensors with 0-d ones viewed as 1-d; one tensor gives a tensor, several a tuple."""
+    return _each(_1d, tensors)
+
+
+def atleast_2d(*tensors):
+    """The tensors viewed with at least 2 dimensions (a 1-d tensor becomes a row)."""
+    return _each(_2d, tensors)
+
+
+def atleast_3d(*tensors):
+    """The tensors viewed with at least 3 dimensions (a 1-d tensor of n becomes (1, n, 1), a matrix (m, n, 1))."""
+    return _each(_3d, tensors)
+
+
+def dstack(tensors):
+    """The tensors joined depth-wise (along dim 2), each first given at least 3 dimensions."""
+    tensors = [_3d(t) for t in _tensor_list("dstack", tensors)]
+    if not tensors:
+        raise RuntimeError("dstack expects a non-empty TensorList")
+    return cat(tensors, 2)
+
+
+def column_stack(tensors):
+    """The tensors joined as columns (along dim 1); 0-d and 1-d tensors are first made columns."""
+    tensors = [reshape(t, t._data.size, 1) if t._data.ndim <= 1 else t
+               for t in _tensor_list("column_stack", tensors)]
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    return cat(tensors, 1)
+
+
+def row_stack(tensors):
+    """Alias of vstack."""
+    return vstack(tensors)
+
+
+# ---- fliplr, flipud, rot90, diag_embed, block_diag -------------------------------------------------------
+def fliplr(input):
+    """A copy of input with its columns (dim 1) in reverse order."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+def flipud(input):
+    """A copy of input with its rows (dim 0) in reverse order."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+class Rot90Backward0(Op):
+    @staticmethod
+    def forward(ctx, x, k, dims):
+        ctx.k, ctx.dims = k, dims
+        return array_module(x).rot90(x, k, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return Rot90Backward0.apply(g, -ctx.k % 4, ctx.dims), None, None
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """A copy of input rotated by 90 degrees k times in the plane of dims, from the first towards the second."""
+    dims = tuple(dims)
+    n = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = _wrap_dim(dims[0], n), _wrap_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+    return Rot90Backward0.apply(input, int(k) % 4, (d0, d1))
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor whose diagonals over dim1, dim2 (offset above or below the main one) hold input's last dimension;
+    zeros elsewhere."""
+    n = input._data.ndim + 1
+    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    size = input._data.shape[-1] + abs(int(offset))
+    shape = list(input._data.shape[:-1])
+    for d in sorted((d1, d2)):
+        shape.insert(d, size)
+    return DiagEmbedBackward0.apply(input, tuple(shape), int(offset), d1, d2)
+
+
+class BlockDiagBackward0(Op):
+    """The inputs (as matrices) placed along the diagonal of a matrix of zeros."""
+
+    @staticmethod
+    def forward(ctx, *xs, dtype):
+        blocks = [x.reshape((1, -1) if x.ndim < 2 else x.shape) for x in xs]
+        ctx.places = []
+        xp = array_module(xs[0])
+        out = xp.zeros((sum(b.shape[0] for b in blocks), sum(b.shape[1] for b in blocks)), dtype.np)
+        r = c = 0
+        for x, b in zip(xs, blocks):
+            h, w = b.shape
+            out[r:r + h, c:c + w] = b
+            ctx.places.append((r, c, h, w, x.shape))
+            r, c = r + h, c + w
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(reshape(g[r:r + h, c:c + w], shape) for r, c, h, w, shape in ctx.places)
+
+
+def block_diag(*tensors):
+    """A block-diagonal matrix of the tensors (0-d and 1-d ones taken as one-row matrices)."""
+    for i, t in enumerate(tensors):
+        if t._data.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t._data.ndim} dimensions")
+    if not tensors:
+        return zeros(1, 0)
+    dtype = functools.reduce(promote_types, (t.dtype for t in tensors))
+    return BlockDiagBackward0.apply(*tensors, dtype=dtype)
+
+
+# ---- cartesian_prod, combinations, repeat_interleave --------------------------------------------------
+def _vector(t):
+    if t._data.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(t._data.shape)}")
+
+
+def cartesian_prod(*tensors):
+    """All tuples of one element from each 1-d tensor, as the rows of a matrix (itertools.product order)."""
+    for t in tensors:
+        _vector(t)
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([flatten(g) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The length-r combinations of the entries of a 1-d tensor, as the rows of a matrix (itertools order)."""
+    _vector(input)
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return input.new_empty(0)
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = np.array(list(pick(range(input._data.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    xp = array_module(input._data)
+    return stack([input.index_select(0, _wrap(xp.asarray(idx[:, j]))) for j in range(r)], 1)
+
+
+def _repeat_counts(repeats, output_size):
+    """arange(len(repeats)) with entry i repeated repeats[i] times (torch.repeat_interleave(repeats))."""
+    a = repeats._data
+    if a.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if a.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{_type_name(repeats)}'")
+    if a.size and a.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    xp = array_module(a)
+    out = xp.repeat(xp.arange(a.size, dtype=a.dtype), a)
+    if output_size is not None and output_size != out.size:
+        raise RuntimeError("allocated size does not match required size")
+    return _wrap(out)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each slice of input along dim (of the flattened input if dim is None) repeated repeats times (an int, or
+    one count per slice); repeat_interleave(repeats) alone gives the index that does it."""
+    if repeats is None:
+        return _repeat_counts(input, output_size)
+    if dim is None:
+        input, dim = flatten(input), 0
+    d = _wrap_dim(dim, input._data.ndim)
+    if isinstance(repeats, Tensor):
+        if repeats._data.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        size = input._data.shape[d] if input._data.ndim else 1
+        if repeats._data.size == 1:
+            repeats = repeats.reshape(1).expand(size)
+        elif repeats._data.shape[0] != size:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{repeats._data.shape[0]} and input.size({d}) = {size}")
+        return input.index_select(d, _repeat_counts(repeats, output_size))
+    repeats = int(repeats)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    x = unsqueeze(input, d + 1)
+    shape = list(x._data.shape)
+    shape[d + 1] = repeats
+    return flatten(clone(expand(x, shape)), d, d + 1)
+
+
+# ---- tril_indices, triu_indices, vander, diff ----------------------------------------------------------
+def _triangle_indices(name, pick, row, col, offset, dtype, device):
+    for arg, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{arg} must be non-negative, got{v}")
+    dtype = to_dtype(dtype)
+    if not np.issubdtype(dtype.np, np.integer):
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_type_name(zeros(0, dtype=dtype))}'")
+    return _creation.tensor(np.stack(pick(row, offset, col)).astype(dtype.np).reshape(2, -1), device=device)
+
+
+def tril_indices(row, col, offset=0, *, dtype=int64, device=None, layout=None):
+    """The coordinates (a 2 x N tensor, row-major order) of the lower triangle of a row x col matrix."""
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device)
+
+
+def triu_indices(row, col, offset=0, *, dtype=int64, device=None, layout=None):
+    """The coordinates (a 2 x N tensor, row-major order) of the upper triangle of a row x col matrix."""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device)
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of a 1-d tensor: column j holds x ** (N - 1 - j) (x ** j if increasing)."""
+    if x._data.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x._data.shape[0]
+    N = n if N is None else int(N)
+    if N < 0:
+        raise RuntimeError("N must be non-negative.")
+    if x._data.dtype.kind in "biu":
+        x = x.to(int64)
+    if N == 0:
+        return x.new_zeros(n, 0)
+    cols = [x.new_ones(n)] + ([x] if N > 1 else [])
+    for _ in range(N - 2):
+        cols.append(cols[-1] * x)
+    powers = stack(cols, 1)
+    return powers if increasing else flip(powers, (1,))
+
+
+def _diff_extra(input, t, d):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"diff(): argument 'prepend' must be Tensor, not {type(t).__name__}")
+    if t._data.ndim != input._data.ndim:
+        raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+    for i, (a, b) in enumerate(zip(input._data.shape, t._data.shape)):
+        if i != d and a != b:
+            raise RuntimeError(f"diff expects the shape of tensor to prepend or append to match that of input except "
+                               f"along the differencing dimension; input.size({i}) = {a}, but got tensor.size({i}) = "
+                               f"{b}")
+    return t
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along dim (input[i + 1] - input[i], n times), optionally after joining prepend
+    and append to input along dim."""
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = _wrap_dim(dim, input._data.ndim)
+    parts = ([_diff_extra(input, prepend, d)] if prepend is not None else []) + [input] + (
+        [_diff_extra(input, append, d)] if append is not None else [])
+    x = cat(parts, d) if len(parts) > 1 else input
+    if n == 0:
+        return clone(x) if x is input else x
+    for _ in range(n):
+        size = x._data.shape[d]
+        if size == 0:
+            break
+        hi, lo = narrow(x, d, 1, size - 1), narrow(x, d, 0, size - 1)
+        x = hi != lo if x._data.dtype == np.bool_ else hi - lo
+    return x
+
+
 def _varargs(fn):
     """The Tensor method form of fn(input, sizes): x.tile(2, 3) as well as x.tile((2, 3))."""
     def method(self, *args, **kwargs):
@@ -694,8 +1130,10 @@ def _varargs(fn):
 def _methods():
     for fn in (reshape, view, view_as, reshape_as, permute, transpose, swapaxes, swapdims, t, unsqueeze, squeeze,
                expand, expand_as, sum_to_size, clone, contiguous, flatten, unflatten, repeat, roll, split, chunk,
-               unbind, narrow, select, movedim, moveaxis, _varargs(tile), _varargs(flip)):
+               unbind, narrow, select, movedim, moveaxis, _varargs(tile), _varargs(flip), broadcast_to, tensor_split,
+               hsplit, vsplit, dsplit, fliplr, flipud, rot90, diag_embed, repeat_interleave, diff):
         setattr(Tensor, fn.__name__, fn)
+    Tensor.swapaxes = Tensor.swapdims = transpose
     Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self._data.ndim)))))
     Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
