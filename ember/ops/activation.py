@@ -7,10 +7,11 @@ import math
 import sys
 import warnings
 
-from .._device import array_module
+from .._device import array_module, device_of, move
 from .._dtype import to_dtype
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op, as_array
+from ..random import rng
 from .inplace import apply_inplace
 from .pointwise import _erf_array, _sigmoid, erf, relu as _relu, sigmoid, tanh, unary, where
 from .reduce import _type_name
@@ -19,7 +20,7 @@ from .shape import cat
 __all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu",
            "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "softplus", "softsign",
            "hardtanh", "hardtanh_", "hardswish", "hardsigmoid", "logsigmoid", "tanhshrink", "softshrink",
-           "hardshrink", "threshold", "threshold_", "glu", "normalize"]
+           "hardshrink", "threshold", "threshold_", "glu", "normalize", "rrelu", "rrelu_"]
 
 
 def _softmax_dim(name, ndim, stacklevel=3):
@@ -395,6 +396,36 @@ def prelu(input, weight):
     if weight.dtype != input.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {_type_name(input)} and {_type_name(weight)}")
     return PreluKernelBackward0.apply(input, weight)
+
+
+class RreluWithNoiseBackward0(Op):
+    """x * noise, where noise is 1 for x > 0 and the slope elsewhere: drawn from U(lower, upper) for each
+    element when training, (lower + upper) / 2 otherwise."""
+
+    @staticmethod
+    def forward(ctx, x, lower, upper, training):
+        xp = array_module(x)
+        if training:
+            slope = move(rng().uniform(lower, upper, x.shape), device_of(x)).astype(x.dtype)
+        else:
+            slope = xp.asarray((lower + upper) / 2, dtype=x.dtype)
+        ctx.noise = xp.where(x > 0, xp.ones((), dtype=x.dtype), slope)
+        return x * ctx.noise
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * _wrap(ctx.noise), None, None, None
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: x where x > 0, else a * x with a drawn from U(lower, upper) for each element
+    when training, and a = (lower + upper) / 2 otherwise."""
+    return _maybe_inplace(input, inplace, RreluWithNoiseBackward0.apply, lower, upper, training)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """In-place version of rrelu."""
+    return rrelu(input, lower, upper, training, True)
 
 
 class GluBackward0(Op):

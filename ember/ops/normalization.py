@@ -1,4 +1,5 @@
-"""Normalization layers' functional forms: batch_norm, instance_norm, layer_norm, group_norm.
+"""Normalization layers' functional forms: batch_norm, instance_norm, layer_norm, group_norm (one Op each, below),
+and rms_norm and local_response_norm (composed from tensor ops, as PyTorch's CPU code).
 
 All four are one computation: view the input so that the statistics run over some axes, normalize
 (x - mean) / sqrt(var + eps), then scale and shift by weight and bias viewed to broadcast. One Op does
@@ -11,8 +12,9 @@ from .._device import array_module
 from .._tensor import _wrap
 from ..autograd import grad_mode
 from ..autograd.function import Op
+from .conv import avg_pool2d, pad
 
-__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm"]
+__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm", "local_response_norm"]
 
 _state = grad_mode.state
 
@@ -186,3 +188,35 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     per = c // num_groups
     view = (n, num_groups, per, math.prod(input.shape[2:]))
     return NativeGroupNormBackward0.apply(input, weight, bias, view, (2, 3), (1, num_groups, per, 1), eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """input divided by its root mean square over the trailing normalized_shape dims (plus eps, by default the
+    dtype's machine epsilon), times the elementwise weight."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if input.dim() < k or tuple(input.shape[input.dim() - k:]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}")
+    if weight is not None and tuple(weight.shape) != shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {list(shape)}")
+    if eps is None:
+        eps = float(array_module(input._data).finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    out = input * (input * input).mean(dims, keepdim=True).add(eps).rsqrt() if k else input
+    return out if weight is None else out * weight
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """input / (k + alpha * mean of the squares over a window of size channels around each channel) ** beta."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} "
+                         f"dimensions)")
+    if input.numel() == 0:
+        return input
+    sizes = input.shape             # average of the squares over a window of channels, as a (size, 1) pooling
+    div = (input * input).reshape(sizes[0], 1, sizes[1], -1)
+    div = avg_pool2d(pad(div, (0, 0, size // 2, (size - 1) // 2)), (size, 1), stride=1).view(sizes)
+    return input / div.mul(alpha).add(k).pow(beta)

@@ -251,3 +251,55 @@ def test_softmax_module_implicit_dim_warns_as_torch():
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         e = enn.Softmax()(ember.tensor(x))
     np.testing.assert_allclose(e.numpy(), TF.softmax(torch.tensor(x), 1).numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("kw", [{}, dict(lower=0.1, upper=0.3)])
+def test_rrelu_eval_matches_torch(dtype, kw):
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype(dtype)
+    x[0, 0] = 0
+    xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    me, mt = enn.RReLU(**kw).eval(), tnn.RReLU(**kw).eval()
+    assert repr(me) == repr(mt)
+    ye, yt = me(xe), mt(xt)
+    assert type(ye.grad_fn).__name__ == type(yt.grad_fn).__name__
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-6)
+    g = np.random.default_rng(1).standard_normal((3, 4)).astype(dtype)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(EF.rrelu(ember.tensor(x), **kw).numpy(), TF.rrelu(torch.tensor(x), **kw).numpy(),
+                               rtol=1e-6)
+
+
+def test_rrelu_training_draws_slopes_in_range():
+    x = np.random.default_rng(2).standard_normal(2000)
+    xe = ember.tensor(x, requires_grad=True)
+    ember.manual_seed(0)
+    y = EF.rrelu(xe, 0.1, 0.3, training=True)
+    y.sum().backward()
+    slope = y.detach().numpy() / x
+    neg = x < 0
+    np.testing.assert_allclose(slope[~neg], 1)
+    assert slope[neg].min() >= 0.1 and slope[neg].max() <= 0.3 and len(np.unique(slope[neg])) == neg.sum()
+    assert abs(slope[neg].mean() - 0.2) < 0.01 and abs(slope[neg].std() - 0.2 / np.sqrt(12)) < 0.01
+    np.testing.assert_allclose(xe.grad.numpy(), slope)      # the gradient is the noise
+    ember.manual_seed(0)
+    np.testing.assert_array_equal(EF.rrelu(ember.tensor(x), 0.1, 0.3, training=True).numpy(), y.detach().numpy())
+    m = enn.RReLU(0.1, 0.3)
+    assert not np.array_equal(m(ember.tensor(x)).numpy(), y.detach().numpy())
+
+
+def test_rrelu_gradcheck_and_inplace():
+    x = ember.tensor(np.random.default_rng(3).standard_normal((2, 3)) + 0.05, requires_grad=True)
+    assert ember.autograd.gradcheck(lambda x: EF.rrelu(x), (x,))
+    assert ember.autograd.gradgradcheck(lambda x: EF.rrelu(x, 0.2, 0.4), (x,))
+    x = np.random.default_rng(4).standard_normal(6)
+    xe, xt = ember.tensor(x), torch.tensor(x)
+    assert EF.rrelu_(xe) is xe
+    TF.rrelu_(xt)
+    np.testing.assert_allclose(xe.numpy(), xt.numpy())
+    ye = ember.tensor(x)
+    out = enn.RReLU(inplace=True).eval()(ye)
+    assert out is ye and ye._vc[0] > 0 and repr(enn.RReLU(inplace=True)) == repr(tnn.RReLU(inplace=True))
+    np.testing.assert_allclose(ye.numpy(), xt.numpy())

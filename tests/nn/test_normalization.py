@@ -247,3 +247,51 @@ def test_modified_input_is_detected():
     y.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         out.sum().backward()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shape,normalized,eps,affine", [((2, 3, 4), 4, None, True), ((2, 3, 4), (3, 4), 1e-3, True),
+                                                         ((5,), [5], None, False), ((2, 0, 3), 3, 0.1, True)])
+def test_rms_norm_matches_torch(dtype, shape, normalized, eps, affine):
+    t = torch.nn.RMSNorm(normalized, eps=eps, elementwise_affine=affine).to(getattr(torch, dtype))
+    e = nn.RMSNorm(normalized, eps=eps, elementwise_affine=affine).to(getattr(ember, dtype))
+    assert repr(e) == repr(t)
+    _randomize(t, 1)
+    _copy(e, t)
+    _step(e, t, np.random.default_rng(2).standard_normal(shape).astype(dtype) * 3, dtype, 3)
+
+
+def test_rms_norm_gradcheck_and_errors():
+    x = ember.tensor(np.random.default_rng(4).standard_normal((2, 3)), requires_grad=True)
+    w = ember.tensor(np.random.default_rng(5).uniform(0.5, 1.5, 3), requires_grad=True)
+    assert gradcheck(lambda x, w: F.rms_norm(x, (3,), w, 1e-3), (x, w))
+    assert gradgradcheck(lambda x, w: F.rms_norm(x, (3,), w), (x, w))
+    for args in [((4,),), ((3,), np.ones(2))]:
+        targs = [torch.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+        eargs = [ember.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+        with pytest.raises(RuntimeError) as want:
+            torch.nn.functional.rms_norm(torch.zeros(2, 3, dtype=torch.float64), *targs)
+        with pytest.raises(RuntimeError) as got:
+            F.rms_norm(ember.zeros(2, 3, dtype=ember.float64), *eargs)
+        assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shape,size,kw", [((2, 5, 3), 3, {}), ((2, 5, 3, 2), 4, dict(alpha=0.5, beta=0.6, k=2.0)),
+                                           ((1, 3, 2, 2, 2), 2, dict(alpha=1.0)), ((2, 3, 4), 7, dict(k=0.5))])
+def test_local_response_norm_matches_torch(dtype, shape, size, kw):
+    t, e = torch.nn.LocalResponseNorm(size, **kw), nn.LocalResponseNorm(size, **kw)
+    assert repr(e) == repr(t)
+    _step(e, t, np.random.default_rng(6).standard_normal(shape).astype(dtype) * 2, dtype, 7)
+
+
+def test_local_response_norm_gradcheck_and_errors():
+    x = ember.tensor(np.random.default_rng(8).standard_normal((1, 4, 3)), requires_grad=True)
+    assert gradcheck(lambda x: F.local_response_norm(x, 3, alpha=0.5), (x,))
+    with pytest.raises(ValueError) as want:
+        torch.nn.functional.local_response_norm(torch.zeros(2, 3), 2)
+    with pytest.raises(ValueError) as got:
+        F.local_response_norm(ember.zeros(2, 3), 2)
+    assert str(got.value) == str(want.value)
+    empty = ember.zeros(0, 3, 2)
+    assert F.local_response_norm(empty, 2) is empty
