@@ -6,6 +6,8 @@ The adjoint of a window view (conv's input gradient, avg-pool's gradient, fold) 
 with one vectorised add per kernel offset. Each op and its adjoint are one Op class pair whose
 backwards call each other, so gradients of any order are convolutions or poolings again.
 """
+import functools
+import itertools
 import math
 from typing import NamedTuple
 
@@ -17,16 +19,20 @@ from .._tensor import _wrap
 from ..autograd.function import Op
 from .linalg import _CPP_NAMES
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold", "max_pool1d",
-           "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
-           "adaptive_max_pool1d", "adaptive_max_pool2d", "pad"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold", "fold",
+           "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+           "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
+           "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+           "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d",
+           "max_unpool3d", "pad"]
 
 
 # ---- windows --------------------------------------------------------------------------------------
 
 class _Windows(NamedTuple):
-    """The sliding windows over the last two dims of an image: image size, number of windows per dim,
-    kernel, stride, padding before the image, dilation (each a pair)."""
+    """The sliding windows over the last nd (2 or 3) dims of an image: image size, number of windows per dim,
+    kernel, stride, padding before the image, dilation (each an nd-tuple)."""
     size: tuple
     out: tuple
     kernel: tuple
@@ -40,42 +46,46 @@ class _Windows(NamedTuple):
                      zip(self.size, self.out, self.kernel, self.stride, self.pad, self.dilation))
 
 
+def _inner(win):
+    """The image inside its padded array: one slice per dim."""
+    return tuple(slice(p, p + n) for p, n in zip(win.pad, win.size))
+
+
 def _padded(x, win, fill=0):
-    """x (..., H, W) inside a `fill`-valued array of the padded size (x itself when none is needed)."""
-    hp, wp = win.padded_size()
-    (h, w), (ph, pw) = win.size, win.pad
-    if (hp, wp) == (h, w):
+    """x (..., *size) inside a `fill`-valued array of the padded size (x itself when none is needed)."""
+    size, nd = win.padded_size(), len(win.size)
+    if size == win.size:
         return x
     xp = array_module(x)
-    out = xp.full(x.shape[:-2] + (hp, wp), fill, dtype=x.dtype)
-    out[..., ph:ph + h, pw:pw + w] = x
+    out = xp.full(x.shape[:-nd] + size, fill, dtype=x.dtype)
+    out[(...,) + _inner(win)] = x
     return out
 
 
 def _window_view(xpad, win):
-    """The view (..., kh, kw, Ho, Wo) of the windows of a padded array (..., Hp, Wp); no copy."""
-    xp = array_module(xpad)
-    *lead, sh, sw = xpad.strides
-    strides = (*lead, sh * win.dilation[0], sw * win.dilation[1], sh * win.stride[0], sw * win.stride[1])
-    return xp.lib.stride_tricks.as_strided(xpad, xpad.shape[:-2] + win.kernel + win.out, strides)
+    """The view (..., *kernel, *out) of the windows of a padded array (..., *padded size); no copy."""
+    xp, nd = array_module(xpad), len(win.size)
+    lead, inner = xpad.strides[:-nd], xpad.strides[-nd:]
+    strides = lead + tuple(s * d for s, d in zip(inner, win.dilation)) + tuple(s * t for s, t in zip(inner, win.stride))
+    return xp.lib.stride_tricks.as_strided(xpad, xpad.shape[:-nd] + win.kernel + win.out, strides)
 
 
 def _im2col(x, win):
-    """Columns (..., kh, kw, Ho, Wo) of the image x (..., H, W): one copy."""
+    """Columns (..., *kernel, *out) of the image x (..., *size): one copy."""
     return array_module(x).ascontiguousarray(_window_view(_padded(x, win), win))
 
 
 def _col2im(cols, win):
-    """The adjoint of _im2col: columns (..., kh, kw, Ho, Wo) summed back into an image (..., H, W),
+    """The adjoint of _im2col: columns (..., *kernel, *out) summed back into an image (..., *size),
     one vectorised add per kernel offset."""
-    xp = array_module(cols)
-    (hp, wp), (h, w), (ph, pw) = win.padded_size(), win.size, win.pad
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = win.kernel, win.stride, win.dilation, win.out
-    out = xp.zeros(cols.shape[:-4] + (hp, wp), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            out[..., i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[..., i, j, :, :]
-    return out if (hp, wp) == (h, w) else xp.ascontiguousarray(out[..., ph:ph + h, pw:pw + w])
+    xp, nd, size = array_module(cols), len(win.size), win.padded_size()
+    out = xp.zeros(cols.shape[:-2 * nd] + size, dtype=cols.dtype)
+    rest = (slice(None),) * nd
+    for offset in itertools.product(*(range(k) for k in win.kernel)):
+        dst = tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                    for i, d, s, o in zip(offset, win.dilation, win.stride, win.out))
+        out[(...,) + dst] += cols[(...,) + offset + rest]
+    return out if size == win.size else xp.ascontiguousarray(out[(...,) + _inner(win)])
 
 
 # ---- convolution ----------------------------------------------------------------------------------
@@ -94,24 +104,24 @@ class _ConvShapes(NamedTuple):
 
 
 def _conv_columns(x, s):
-    """x's columns as (groups, C/groups * kh * kw, N * Ho * Wo): one copy, in the layout of one matmul per group
-    (a single 2-d matmul when groups == 1)."""
-    n, c, g = s.batch(), s.x[-len(s.w) + 1], s.groups
+    """x's columns as (groups, C/groups * prod(kernel), N * prod(out)): one copy, in the layout of one matmul per
+    group (a single 2-d matmul when groups == 1)."""
+    n, c, g, nd = s.batch(), s.x[-len(s.w) + 1], s.groups, len(s.win.size)
     view = _window_view(_padded(x.reshape((n, c) + s.win.size), s.win), s.win)
-    cols = array_module(x).ascontiguousarray(view.transpose(1, 2, 3, 0, 4, 5))
-    return cols.reshape(g, -1, n * cols.shape[-2] * cols.shape[-1])
+    cols = array_module(x).ascontiguousarray(view.transpose(1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd)))
+    return cols.reshape(g, -1, n * math.prod(s.win.out))
 
 
 def _channels_first(y, s, width=None):
-    """A conv output-shaped y (N, OC, Ho, Wo) as (groups, OC/groups, N * Ho * Wo): the columns' layout (a copy);
-    with a width, each row of Wo is padded with zeros to that width."""
-    xp, n, g, oc, (oh, ow) = array_module(y), s.batch(), s.groups, s.w[0], s.win.out
-    y = y.reshape(n, g, oc // g, oh, ow).transpose(1, 2, 0, 3, 4)
+    """A conv output-shaped y (N, OC, *out) as (groups, OC/groups, N * prod(out)): the columns' layout (a copy);
+    with a width (2-d only), each row of Wo is padded with zeros to that width."""
+    xp, n, g, oc, out, nd = array_module(y), s.batch(), s.groups, s.w[0], s.win.out, len(s.win.size)
+    y = y.reshape((n, g, oc // g) + out).transpose(1, 2, 0, *range(3, 3 + nd))
     if width is None:
-        return y.reshape(g, oc // g, n * oh * ow)
-    out = xp.zeros((g, oc // g, n, oh, width), dtype=y.dtype)
-    out[..., :ow] = y
-    return out.reshape(g, oc // g, n * oh * width)
+        return y.reshape(g, oc // g, n * math.prod(out))
+    padded = xp.zeros((g, oc // g, n, out[0], width), dtype=y.dtype)
+    padded[..., :out[1]] = y
+    return padded.reshape(g, oc // g, n * out[0] * width)
 
 
 def _conv(x, w, s, cols=None):
@@ -125,11 +135,11 @@ def _conv(x, w, s, cols=None):
 
 def _conv_input_grad(gy, w, s):
     """The x-shaped adjoint of conv(., w) applied to gy (a transposed convolution)."""
-    g, n, c = s.groups, s.batch(), s.x[-len(s.w) + 1]
+    g, n, c, nd = s.groups, s.batch(), s.x[-len(s.w) + 1], len(s.win.size)
     wt = w.reshape(g, w.shape[0] // g, -1).swapaxes(1, 2)
-    if s.win.stride != (1, 1):
+    if nd != 2 or s.win.stride != (1, 1):
         cols = (wt @ _channels_first(gy, s)).reshape((c,) + s.win.kernel + (n,) + s.win.out)
-        return _col2im(cols.transpose(3, 0, 1, 2, 4, 5), s.win).reshape(s.x)
+        return _col2im(cols.transpose(nd + 1, *range(nd + 1), *range(nd + 2, 2 * nd + 2)), s.win).reshape(s.x)
     return _unit_stride_col2im(wt @ _channels_first(gy, s, s.win.padded_size()[1]), s)
 
 
@@ -321,7 +331,7 @@ def _conv_transposend(fname, nd, input, weight, bias, stride, padding, output_pa
     output_padding = _tuple(output_padding, nd, "output_padding")
     _check_positive(stride, padding, dilation)
     if any(o >= s and o >= d for o, s, d in zip(output_padding, stride, dilation)):
-        names = ("height", "width") if nd == 2 else ("width",)
+        names = ("depth", "height", "width")[3 - nd:]
         parts = [f"{kind}_{n}: {v}" for kind, vals in (("output_padding", output_padding), ("stride", stride),
                                                         ("dilation", dilation)) for n, v in zip(names, vals)]
         raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
@@ -347,6 +357,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convnd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-d convolution (cross-correlation) of input (N, C_in, D, H, W) with weight (C_out, C_in / groups, kD, kH, kW)."""
+    return _convnd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """1-d transposed convolution ("deconvolution"), weight (C_in, C_out / groups, k): conv1d's input gradient."""
     return _conv_transposend("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups,
@@ -356,6 +371,12 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """2-d transposed convolution ("deconvolution"), weight (C_in, C_out / groups, kH, kW): conv2d's input gradient."""
     return _conv_transposend("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """3-d transposed convolution, weight (C_in, C_out / groups, kD, kH, kW): conv3d's input gradient."""
+    return _conv_transposend("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups,
                              dilation)
 
 
@@ -436,49 +457,74 @@ def _pool_size(n, k, s, p, d, ceil_mode):
     return out
 
 
-def _pool_arg(value, name, fname, default=None):
+_COUNT = {2: "two", 3: "three"}
+_LETTERS = {2: "HW", 3: "THW"}
+
+
+def _pool_arg(value, name, fname, nd, default=None):
     if value is None or (isinstance(value, (tuple, list)) and len(value) == 0 and default is not None):
         return default
     if isinstance(value, (tuple, list)):
         if len(value) == 1:
-            value = tuple(value) * 2
-        if len(value) != 2:
-            must = {"kernel_size": "must either be a single int, or a tuple of two ints",
-                    "stride": "must either be omitted, a single int, or a tuple of two ints",
-                    "padding": "must either be a single int, or a tuple of two ints",
-                    "dilation": "must be either a single int, or a tuple of two ints"}[name]
-            raise RuntimeError(f"{fname}: {name} {must}")
+            value = tuple(value) * nd
+        if len(value) != nd:
+            must = {"kernel_size": "must either be a single int, or a tuple of",
+                    "stride": "must either be omitted, a single int, or a tuple of",
+                    "padding": "must either be a single int, or a tuple of",
+                    "dilation": "must be either a single int, or a tuple of"}[name]
+            if fname == "avg_pool3d" and name == "kernel_size":
+                must = "must be a single int, or a tuple of"
+            raise RuntimeError(f"{fname}: {name} {must} {_COUNT[nd]} ints")
         return tuple(int(v) for v in value)
-    return (int(value),) * 2
+    return (int(value),) * nd
 
 
-def _pool_windows(fname, input, kernel_size, stride, padding, dilation, ceil_mode):
-    """The windows of a 2-d pooling over input's last two dims, with PyTorch's checks."""
-    kernel = _pool_arg(kernel_size, "kernel_size", fname)
-    stride = _pool_arg(stride, "stride", fname, kernel)
-    padding, dilation = _pool_arg(padding, "padding", fname), _pool_arg(dilation, "dilation", fname)
+def _pool_windows(fname, input, kernel_size, stride, padding, dilation, ceil_mode, nd=2):
+    """The windows of an nd-d pooling over input's last nd dims, with PyTorch's checks."""
+    kernel = _pool_arg(kernel_size, "kernel_size", fname, nd)
+    stride = _pool_arg(stride, "stride", fname, nd, kernel)
+    padding, dilation = _pool_arg(padding, "padding", fname, nd), _pool_arg(dilation, "dilation", fname, nd)
+    letters = _LETTERS[nd]
     if any(k <= 0 for k in kernel):
-        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
+        raise RuntimeError("kernel size should be greater than zero, but got " +
+                           " ".join(f"k{a}: {k}" for a, k in zip(letters, kernel)) if nd == 2 else
+                           "stride should not be zero")
     if any(s <= 0 for s in stride):
         raise RuntimeError("stride should not be zero")
     if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"dilation should be greater than zero, but got dilationH: {dilation[0]} "
-                           f"dilationW: {dilation[1]}")
+        raise RuntimeError("dilation should be greater than zero, but got " +
+                           " ".join(f"dilation{a}: {d}" for a, d in zip(letters, dilation)))
     for p, k, d in zip(padding, kernel, dilation):
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
                                f"kernel_size={k} and dilation={d}")
-    if input.dim() not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
-        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
-                           f"got:{_size_str(input.shape)}" if input.dim() in (3, 4) else
-                           "non-empty 3D or 4D (batch mode) tensor expected for input")
-    size = tuple(input.shape[-2:])
+    if input.dim() not in (nd + 1, nd + 2) or any(n == 0 for n in input.shape[-nd - 1:]):
+        batched = f"{nd + 1}D or {nd + 2}D (batch mode) tensor"
+        raise RuntimeError(f"Expected {batched} with optional 0 dim batch size for input, but got:"
+                           f"{_size_str(input.shape)}" if input.dim() in (nd + 1, nd + 2) and nd == 2 else
+                           f"non-empty {batched} expected for input")
+    size = tuple(input.shape[-nd:])
     out = tuple(_pool_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in zip(size, kernel, stride, padding, dilation))
     if min(out) < 1:
-        c = input.shape[-3]
-        raise RuntimeError(f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: "
-                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+        if fname == "avg_pool3d":
+            raise RuntimeError(f"input image ({' '.join(f'{a}: {n}' for a, n in zip(letters, size))}) smaller than "
+                               f"kernel size ({' '.join(f'k{a}: {k}' for a, k in zip(letters, kernel))})")
+        c = input.shape[-nd - 1]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (c,) + size))}). Calculated output size: "
+                           f"({'x'.join(map(str, (c,) + out))}). Output size is too small")
     return _Windows(size, out, kernel, stride, padding, dilation)
+
+
+def _flat_positions(xp, win, offsets):
+    """(flat index into the image of each window's first element (*out), flat offset of each kernel position)."""
+    nd = len(win.size)
+    plane = [math.prod(win.size[d + 1:]) for d in range(nd)]
+    start = 0
+    for d in range(nd):
+        axis = (xp.arange(win.out[d]) * win.stride[d] - win.pad[d]) * plane[d]
+        start = start + axis.reshape((-1,) + (1,) * (nd - d - 1))
+    steps = [sum(i * dl * pl for i, dl, pl in zip(off, win.dilation, plane)) for off in offsets]
+    return start, xp.asarray(steps)
 
 
 def _first_max(xp, candidates):
@@ -505,68 +551,99 @@ def _first_max(xp, candidates):
 
 
 class MaxPool2DWithIndicesBackward0(Op):
+    """Maximum over windows (2-d or 3-d) and the flat positions of the maxima in each image plane."""
     non_differentiable = (1,)
 
     @staticmethod
     def forward(ctx, x, win):
-        xp = array_module(x)
+        xp, nd = array_module(x), len(win.size)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        (kh, kw), (oh, ow), (sh, sw), (ph, pw), (dh, dw) = win.kernel, win.out, win.stride, win.pad, win.dilation
         view = _window_view(_padded(x, win, fill), win)
-        offsets = [(i, j) for i in range(kh) for j in range(kw)]
-        out, arg = _first_max(xp, [(view[..., i, j, :, :], k) for k, (i, j) in enumerate(offsets)])
+        offsets = list(itertools.product(*(range(k) for k in win.kernel)))
+        rest = (slice(None),) * nd
+        out, arg = _first_max(xp, [(view[(...,) + off + rest], k) for k, off in enumerate(offsets)])
         if x.dtype.kind == "f" and xp.isnan(out).any():     # a NaN wins, the last one as in PyTorch
-            for k, (i, j) in enumerate(offsets):
-                xp.copyto(arg, k, where=xp.isnan(view[..., i, j, :, :]))
-        width = win.size[1]
-        start = (xp.arange(oh) * sh - ph)[:, None] * width + xp.arange(ow) * sw - pw
-        ctx.indices = start + xp.asarray([i * dh * width + j * dw for i, j in offsets])[arg]
-        ctx.shape = x.shape
+            for k, off in enumerate(offsets):
+                xp.copyto(arg, k, where=xp.isnan(view[(...,) + off + rest]))
+        start, steps = _flat_positions(xp, win, offsets)
+        ctx.indices = start + steps[arg]
+        ctx.shape, ctx.nd = x.shape, nd
         ctx.unique = all(s >= d * (k - 1) + 1 for s, d, k in zip(win.stride, win.dilation, win.kernel))
         return out, ctx.indices
 
     @staticmethod
     def backward(ctx, g, g_indices):
-        return MaxPool2DWithIndicesBackwardBackward0.apply(g, ctx.indices, ctx.shape, ctx.unique), None
+        return _SCATTER[ctx.nd].apply(g, ctx.indices, ctx.shape, ctx.unique), None
+
+
+class MaxPool3DWithIndicesBackward0(MaxPool2DWithIndicesBackward0):
+    pass
 
 
 class AdaptiveMaxPool2DBackward0(MaxPool2DWithIndicesBackward0):
     @staticmethod
     def forward(ctx, x, out_size):
-        xp = array_module(x)
-        (h, w), (oh, ow) = x.shape[-2:], out_size
-        rows, cols = _adaptive_index(xp, h, oh), _adaptive_index(xp, w, ow)
-        kw = cols.shape[1]
-        win = x[..., rows[:, None, :, None], cols[None, :, None, :]]
-        flat = win.reshape(win.shape[:-2] + (-1,))
+        xp, nd = array_module(x), len(out_size)
+        size = x.shape[-nd:]
+        index = [_adaptive_index(xp, n, o) for n, o in zip(size, out_size)]
+        ks = tuple(i.shape[1] for i in index)
+        picks = tuple(i.reshape((1,) * d + (o,) + (1,) * (nd - 1) + (k,) + (1,) * (nd - d - 1))
+                      for d, (i, o, k) in enumerate(zip(index, out_size, ks)))
+        win = x[(...,) + picks]
+        flat = win.reshape(win.shape[:-nd] + (-1,))
         arg = flat.argmax(axis=-1)
         out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        ctx.indices = rows[xp.arange(oh)[:, None], arg // kw] * w + cols[xp.arange(ow), arg % kw]
-        ctx.shape = x.shape
-        ctx.unique = h % oh == 0 and w % ow == 0
-        return out, ctx.indices
+        plane = [math.prod(size[d + 1:]) for d in range(nd)]
+        indices = 0
+        for d, (i, o, k) in enumerate(zip(index, out_size, ks)):
+            along = xp.arange(o).reshape((-1,) + (1,) * (nd - d - 1))
+            indices = indices + i[along, (arg // math.prod(ks[d + 1:])) % k] * plane[d]
+        ctx.indices, ctx.shape, ctx.nd = indices, x.shape, nd
+        ctx.unique = all(n % o == 0 for n, o in zip(size, out_size))
+        return out, indices
+
+
+class AdaptiveMaxPool3DBackward0(AdaptiveMaxPool2DBackward0):
+    pass
 
 
 class MaxPool2DWithIndicesBackwardBackward0(Op):
-    """Scatters gradients of max pooling to the argmax positions (flat indices into each H x W plane)."""
+    """Scatters gradients of max pooling to the argmax positions (flat indices into each image plane of the last
+    `nd` dims of shape); with unique positions (written, not summed) it is also max_unpool."""
+    nd = 2
 
     @staticmethod
     def forward(ctx, g, indices, shape, unique):
-        xp = array_module(g)
-        planes, hw = math.prod(shape[:-2]), shape[-2] * shape[-1]
+        xp, nd = array_module(g), type(ctx).nd
+        planes, size = math.prod(shape[:-nd]), math.prod(shape[-nd:])
         ctx.indices, ctx.planes = indices, planes
-        flat = (indices.reshape(planes, -1) + xp.arange(planes)[:, None] * hw).ravel()
+        flat = (indices.reshape(planes, -1) + xp.arange(planes)[:, None] * size).ravel()
         if unique:
-            out = xp.zeros(planes * hw, dtype=g.dtype)
+            out = xp.zeros(planes * size, dtype=g.dtype)
             out[flat] = g.ravel()
         else:
-            out = xp.bincount(flat, weights=g.ravel(), minlength=planes * hw).astype(g.dtype, copy=False)
+            out = xp.bincount(flat, weights=g.ravel(), minlength=planes * size).astype(g.dtype, copy=False)
         return out.reshape(shape)
 
     @staticmethod
     def backward(ctx, gg):
         index = _wrap(ctx.indices.reshape(ctx.planes, -1))
         return gg.reshape(ctx.planes, -1).gather(1, index).reshape(ctx.indices.shape), None, None, None
+
+
+class MaxPool3DWithIndicesBackwardBackward0(MaxPool2DWithIndicesBackwardBackward0):
+    nd = 3
+
+
+class MaxUnpool2DBackward0(MaxPool2DWithIndicesBackwardBackward0):
+    pass
+
+
+class MaxUnpool3DBackward0(MaxPool2DWithIndicesBackwardBackward0):
+    nd = 3
+
+
+_SCATTER = {2: MaxPool2DWithIndicesBackwardBackward0, 3: MaxPool3DWithIndicesBackwardBackward0}
 
 
 def _adaptive_bounds(n, o):
@@ -590,29 +667,42 @@ def _adaptive_matrix(xp, n, o, dtype):
 
 
 class AvgPool2DBackward0(Op):
-    """Window sums divided by `div` (an (Ho, Wo) array); the backward is AvgPool2DBackwardBackward0, its adjoint."""
+    """Window sums divided by `div` (an array of the output's spatial shape); the backward is the adjoint
+    (AvgPool2DBackwardBackward0, or its 3-d twin)."""
 
     @staticmethod
     def forward(ctx, x, win, div):
         ctx.win, ctx.div = win, div
-        return _window_view(_padded(x, win), win).sum(axis=(-4, -3)) / div
+        nd = len(win.size)
+        return _window_view(_padded(x, win), win).sum(axis=tuple(range(-2 * nd, -nd))) / div
 
     @staticmethod
     def backward(ctx, g):
-        return AvgPool2DBackwardBackward0.apply(g, ctx.win, ctx.div), None, None
+        return _AVG_POOL[len(ctx.win.size)][1].apply(g, ctx.win, ctx.div), None, None
 
 
 class AvgPool2DBackwardBackward0(Op):
     @staticmethod
     def forward(ctx, g, win, div):
         ctx.win, ctx.div = win, div
-        xp = array_module(g)
-        scaled = g / div
-        return _col2im(xp.broadcast_to(scaled[..., None, None, :, :], g.shape[:-2] + win.kernel + win.out), win)
+        xp, nd = array_module(g), len(win.size)
+        scaled = (g / div).reshape(g.shape[:-nd] + (1,) * nd + win.out)
+        return _col2im(xp.broadcast_to(scaled, g.shape[:-nd] + win.kernel + win.out), win)
 
     @staticmethod
     def backward(ctx, gg):
-        return AvgPool2DBackward0.apply(gg, ctx.win, ctx.div), None, None
+        return _AVG_POOL[len(ctx.win.size)][0].apply(gg, ctx.win, ctx.div), None, None
+
+
+class AvgPool3DBackward0(AvgPool2DBackward0):
+    pass
+
+
+class AvgPool3DBackwardBackward0(AvgPool2DBackwardBackward0):
+    pass
+
+
+_AVG_POOL = {2: (AvgPool2DBackward0, AvgPool2DBackwardBackward0), 3: (AvgPool3DBackward0, AvgPool3DBackwardBackward0)}
 
 
 class AdaptiveAvgPool2DBackward0(Op):
@@ -632,6 +722,33 @@ class AdaptiveAvgPool2DBackwardBackward0(AdaptiveAvgPool2DBackward0):
     pass
 
 
+class _Separable(Op):
+    """x (..., *spatial) with the matrices `mats` (out, in) applied along its last len(mats) dims (one tensordot
+    each); `pair` is (this op's class, its adjoint's class): the backward applies the transposed matrices."""
+
+    @staticmethod
+    def forward(ctx, x, mats, pair):
+        ctx.mats, ctx.pair = mats, pair
+        xp, nd = array_module(x), len(mats)
+        for k, m in enumerate(mats):
+            axis = x.ndim - nd + k
+            x = xp.moveaxis(xp.tensordot(x, m, axes=([axis], [1])), -1, axis)
+        return xp.ascontiguousarray(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        fwd, adj = ctx.pair
+        return adj.apply(g, tuple(m.T for m in ctx.mats), (adj, fwd)), None, None
+
+
+def separable_pair(name):
+    """The Op class `name` and its adjoint `name`Backward0's twin, both _Separable."""
+    return type(f"{name}Backward0", (_Separable,), {}), type(f"{name}BackwardBackward0", (_Separable,), {})
+
+
+_ADAPTIVE_AVG_3D = separable_pair("AdaptiveAvgPool3D")
+
+
 def _avg_divisors(xp, win, count_include_pad, divisor_override, dtype):
     if divisor_override:
         return xp.asarray(np.full(win.out, divisor_override, dtype=dtype))
@@ -640,7 +757,7 @@ def _avg_divisors(xp, win, count_include_pad, divisor_override, dtype):
         start = np.arange(o) * s - p
         end = np.minimum(start + k, n + p)
         sizes.append(end - start if count_include_pad else np.minimum(end, n) - np.maximum(start, 0))
-    return xp.asarray(np.outer(*sizes).astype(dtype))
+    return xp.asarray(functools.reduce(np.multiply.outer, sizes).astype(dtype))
 
 
 def _one_to_two(fname, input, name):
@@ -698,14 +815,17 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                       count_include_pad).squeeze(-2)
 
 
-def _adaptive_size(fname, input, output_size):
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"{fname}(): Expected 3D or 4D tensor, but got{':' if 'max' in fname else ''} "
+def _adaptive_size(fname, input, output_size, nd=2):
+    if input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{fname}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{':' if 'max' in fname else ''} "
                            f"{_size_str(input.shape)}")
-    out = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
-    if len(out) != 2:
-        raise ValueError("Input dimension should be at least 3")
-    return tuple(n if o is None else int(o) for o, n in zip(out, input.shape[-2:]))
+    out = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    if len(out) != nd:
+        if nd == 3 and "max" in fname:
+            raise RuntimeError(f"{fname}(): internal error: output_size.size() must be 3")
+        raise ValueError("Input dimension should be at least 3" if nd == 2 else
+                         f"Input dimension should be at least {nd + 1}")
+    return tuple(n if o is None else int(o) for o, n in zip(out, input.shape[-nd:]))
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -722,6 +842,21 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return (out, indices) if return_indices else out
 
 
+def adaptive_avg_pool3d(input, output_size):
+    """Mean over the windows that split D, H and W into output_size parts."""
+    out = _adaptive_size("adaptive_avg_pool3d", input, output_size, 3)
+    xp, dtype = array_module(input._data), input._data.dtype
+    mats = tuple(_adaptive_matrix(xp, n, o, dtype) for n, o in zip(input.shape[-3:], out))
+    return _ADAPTIVE_AVG_3D[0].apply(input, mats, _ADAPTIVE_AVG_3D)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Maximum over the windows that split D, H and W into output_size parts."""
+    out, indices = AdaptiveMaxPool3DBackward0.apply(input, _adaptive_size("adaptive_max_pool3d", input, output_size,
+                                                                          3))
+    return (out, indices) if return_indices else out
+
+
 def adaptive_avg_pool1d(input, output_size):
     """Mean over the windows that split the last dim into output_size parts."""
     x = _one_to_two("adaptive_avg_pool1d", input, "self")
@@ -733,6 +868,127 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     x = _one_to_two("adaptive_max_pool1d", input, "self")
     out, indices = adaptive_max_pool2d(x, _one(output_size), True)
     return (out.squeeze(-2), indices.squeeze(-2)) if return_indices else out.squeeze(-2)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Maximum over kT x kH x kW windows (and, with return_indices, the flat positions of the maxima)."""
+    win = _pool_windows("max_pool3d", input, kernel_size, stride, padding, dilation, ceil_mode, 3)
+    out, indices = MaxPool3DWithIndicesBackward0.apply(input, win)
+    return (out, indices) if return_indices else out
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over kT x kH x kW windows; count_include_pad counts zero padding in the divisor."""
+    win = _pool_windows("avg_pool3d", input, kernel_size, stride, padding, 1, ceil_mode, 3)
+    div = _avg_divisors(array_module(input._data), win, count_include_pad, divisor_override, input._data.dtype)
+    return AvgPool3DBackward0.apply(input, win, div)
+
+
+def _with_indices(pool, doc):
+    def fn(*args, **kwargs):
+        kwargs["return_indices"] = True
+        return pool(*args, **kwargs)
+    fn.__name__, fn.__qualname__, fn.__doc__ = pool.__name__ + "_with_indices", pool.__name__ + "_with_indices", doc
+    return fn
+
+
+max_pool1d_with_indices = _with_indices(max_pool1d, "max_pool1d and the positions of the maxima.")
+max_pool2d_with_indices = _with_indices(max_pool2d, "max_pool2d and the flat positions of the maxima.")
+max_pool3d_with_indices = _with_indices(max_pool3d, "max_pool3d and the flat positions of the maxima.")
+adaptive_max_pool1d_with_indices = _with_indices(adaptive_max_pool1d, "adaptive_max_pool1d and the positions of the "
+                                                 "maxima.")
+adaptive_max_pool2d_with_indices = _with_indices(adaptive_max_pool2d, "adaptive_max_pool2d and the flat positions of "
+                                                 "the maxima.")
+adaptive_max_pool3d_with_indices = _with_indices(adaptive_max_pool3d, "adaptive_max_pool3d and the flat positions of "
+                                                 "the maxima.")
+
+
+def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
+    """(sum over each window of x^p)^(1/p) as PyTorch computes it: from the window mean times the window size."""
+    from .pointwise import relu
+    maxpool, avgpool = (max_pool1d, max_pool2d, max_pool3d)[nd - 1], (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
+    if norm_type == math.inf:
+        return maxpool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    if norm_type == -math.inf:
+        return -maxpool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    out = avgpool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    kernel = math.prod(kernel_size) if isinstance(kernel_size, (tuple, list)) and nd > 1 else \
+        kernel_size if nd == 1 else kernel_size ** nd
+    return (out.sign() * relu(out.abs())).mul(kernel).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """The norm_type-norm of each window along the last dim."""
+    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """The norm_type-norm of each kH x kW window."""
+    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """The norm_type-norm of each kT x kH x kW window."""
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def _unpool_size(input, kernel, stride, padding, output_size):
+    """PyTorch's _unpool_output_size: the default (n - 1) * stride + kernel - 2 * padding, or a checked output_size."""
+    nd = len(kernel)
+    default = [(input.shape[input.dim() - nd + d] - 1) * stride[d] + kernel[d] - 2 * padding[d] for d in range(nd)]
+    if output_size is None:
+        return default
+    output_size = list(output_size)
+    if len(output_size) == nd + 2:
+        output_size = output_size[2:]
+    if len(output_size) != nd:
+        raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a length "
+                         f"of '{len(output_size)}'")
+    for d in range(nd):
+        low, high = default[d] - stride[d], default[d] + stride[d]
+        if not low < output_size[d] < high:
+            raise ValueError(f'invalid output_size "{tuple(output_size)}" (dim {d} must be between {low} and {high})')
+    return output_size
+
+
+def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
+    """max_unpool over the last nd (2 or 3) dims, each input value written at its index in an output plane."""
+    as_tuple = (lambda v: _tuple(v, nd, "value"))
+    kernel = as_tuple(kernel_size)
+    stride = kernel if stride is None else as_tuple(stride)
+    size = tuple(int(n) for n in _unpool_size(input, kernel, stride, as_tuple(padding), output_size))
+    if indices._data.dtype != np.int64:
+        from .reduce import _type_name
+        raise RuntimeError(f"elements in indices should be type int64 but got: {_type_name(indices)}")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({_size_str(input.shape)}) but got indices tensor with shape: {_size_str(indices.shape)}")
+    plane = math.prod(size)
+    idx = indices._data
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= plane):
+        bad = int(idx.max()) if int(idx.max()) >= plane else int(idx.min())
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size {'x'.join(map(str, size))})")
+    shape = tuple(input.shape[:-nd]) + size
+    return (MaxUnpool2DBackward0 if nd == 2 else MaxUnpool3DBackward0).apply(input, idx, shape, True)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool1d: each value put back at its index, zeros elsewhere."""
+    k, s, p = (None if v is None else _tuple(v, 1, "value")[0] for v in (kernel_size, stride, padding))
+    size = _unpool_size(input, (k,), (k,) if s is None else (s,), (p,), output_size)
+    return _max_unpool(2, input.unsqueeze(-1), indices.unsqueeze(-1), (k, 1), (k if s is None else s, 1), (p, 0),
+                       size + [1]).squeeze(-1)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool2d: each value put back at its flat index, zeros elsewhere."""
+    return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool3d: each value put back at its flat index, zeros elsewhere."""
+    return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)
 
 
 # ---- pad ------------------------------------------------------------------------------------------
