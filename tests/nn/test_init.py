@@ -88,6 +88,7 @@ def test_generator_makes_inits_repeatable():
     a = nn.init.kaiming_normal_(ember.empty(4, 4), generator=g1)
     b = nn.init.kaiming_normal_(ember.empty(4, 4), generator=g2)
     np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert ember.nn.init.__all__ == torch.nn.init.__all__
 
 
 def test_errors_match_torch():
@@ -97,3 +98,23 @@ def test_errors_match_torch():
         nn.init.kaiming_normal_(ember.empty(3, 3), mode="fan_up")
     with pytest.raises(ValueError, match="Only tensors with 2 or more dimensions are supported"):
         nn.init.orthogonal_(ember.empty(3))
+
+
+@pytest.mark.parametrize("old,args", [("uniform", (-1.0, 1.0)), ("normal", (0.0, 2.0)), ("constant", (0.5,)),
+                                      ("eye", ()), ("dirac", ()), ("xavier_uniform", ()), ("xavier_normal", ()),
+                                      ("kaiming_uniform", ()), ("kaiming_normal", ()), ("orthogonal", ()),
+                                      ("sparse", (0.5,))])
+def test_deprecated_aliases_warn_as_torch_and_fill_as_the_new_name(old, args):
+    shape = (4, 4, 3) if old == "dirac" else (4, 6)
+    with pytest.warns(FutureWarning) as want:
+        getattr(torch.nn.init, old)(torch.empty(shape), *args)
+    a, b = ember.empty(shape), ember.empty(shape)
+    with pytest.warns(FutureWarning) as got:
+        ember.manual_seed(3)
+        assert getattr(ember.nn.init, old)(a, *args) is a
+    assert str(got[0].message) == str(want[0].message) and got[0].filename == __file__
+    assert getattr(ember.nn.init, old).__name__ == old
+    ember.manual_seed(3)
+    getattr(ember.nn.init, old + "_")(b, *args)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert ember.nn.init.__all__ == torch.nn.init.__all__
