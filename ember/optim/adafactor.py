@@ -43,8 +43,6 @@ class Adafactor(Optimizer):
             lr, beta2_decay, d, weight_decay = float(group["lr"]), group["beta2_decay"], group["d"], group["weight_decay"]
             eps1, eps2 = group["eps"]
             for p, g in self._grads(group):
-                if p.is_complex():
-                    raise RuntimeError("Adafactor does not support complex parameters")
                 xp = array_module(g)
                 state = self.state[p]
                 if len(state) == 0:

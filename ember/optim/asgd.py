@@ -44,8 +44,9 @@ class ASGD(Optimizer):
                 else:
                     ax[...] = p._data
                 state["ax"]._vc[0] += 1
-                eta._data.fill(lr / ((1 + lambd * lr * step) ** alpha))
-                mu._data.fill(1 / max(1, step - t0))
+                # PyTorch rounds the new values to the default dtype before storing them
+                eta._data[...] = _scalar(lr / ((1 + lambd * lr * step) ** alpha))._data
+                mu._data[...] = _scalar(1 / max(1, step - t0))._data
                 eta._vc[0] += 1
                 mu._vc[0] += 1
         return loss
