@@ -713,10 +713,10 @@ def _xlog_fwd(logf):
     return fwd
 
 
-def _scalar_variants(name, fwd, bwd_a, bwd_b, node, doc):
-    """A binary float op whose node is named <node>Backward0, or Backward1 / Backward2 when input / other is a
-    number, as PyTorch's xlogy and copysign."""
-    ops = [binary(name, fwd, bwd_a, bwd_b, node_name=f"{node}Backward{i}") for i in range(3)]
+def _scalar_variants(name, fwd, bwd_a, bwd_b, node, doc, numbers=(1, 2)):
+    """A binary float op whose node is named <node>Backward0, or Backward<numbers[0]> / Backward<numbers[1]> when
+    input / other is a number, as PyTorch's xlogy and copysign."""
+    ops = [binary(name, fwd, bwd_a, bwd_b, node_name=f"{node}Backward{i}") for i in (0,) + numbers]
 
     def op(input, other):
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -740,11 +740,13 @@ xlog1py = _scalar_variants(
 copysign = _scalar_variants(
     "copysign", lambda xp, a, b: xp.copysign(a, b),
     lambda g, a, out, m: m.where(a == 0, g * 0, g * out / a), lambda g: g * 0, "Copysign",
-    "The magnitude of input with the sign of other.")
+    "The magnitude of input with the sign of other.", numbers=(1, 1))
 
 
 def _sgn(xp, x):
-    return x.copy() if x.dtype == np.bool_ else xp.sign(x)
+    if x.dtype == np.bool_:
+        return x.copy()
+    return xp.where(xp.isnan(x), 0, xp.sign(x)).astype(x.dtype, copy=False) if x.dtype.kind == "f" else xp.sign(x)
 
 
 sgn = unary("sgn", _sgn, lambda g: g * 0, floating=False)

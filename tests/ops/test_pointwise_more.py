@@ -1,0 +1,142 @@
+"""addcmul, xlogy, logaddexp, hypot, copysign, frexp, gcd ... against torch: values, gradients, dtypes, errors."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+from tests.oracle import OpSpec, check_op
+
+B = [((3, 4), (3, 4)), ((2, 1, 4), (3, 1)), ((), (2, 3)), ((0, 2), (2,))]
+T3 = [((3, 4), (3, 4), (3, 4)), ((2, 1), (3,), (2, 3)), ((), (2,), ())]
+
+
+def _pos(rng, case):
+    return [rng.uniform(0.3, 3.0, s) for s in case]
+
+
+def _nonzero(rng, case):
+    return [rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s) for s in case]
+
+
+SPECS = [
+    OpSpec("addcmul", lambda a, b, c: ember.addcmul(a, b, c, value=-1.5),
+           lambda a, b, c: torch.addcmul(a, b, c, value=-1.5), T3),
+    OpSpec("addcdiv", lambda a, b, c: a.addcdiv(b, c, value=0.5), lambda a, b, c: a.addcdiv(b, c, value=0.5), T3,
+           make=_nonzero),
+    OpSpec("logaddexp", ember.logaddexp, torch.logaddexp, B, domain=(-3, 3)),
+    OpSpec("logaddexp2", ember.logaddexp2, torch.logaddexp2, B, domain=(-3, 3)),
+    OpSpec("hypot", ember.hypot, torch.hypot, B, make=_nonzero),
+    OpSpec("xlogy", ember.xlogy, torch.xlogy, B, make=_pos),
+    OpSpec("xlogy_scalar", lambda a: ember.xlogy(a, 2.5) + ember.xlogy(1.5, a),
+           lambda a: torch.xlogy(a, 2.5) + torch.xlogy(1.5, a), [((3, 4),), ((),)], make=_pos),
+    OpSpec("copysign", ember.copysign, torch.copysign, B, make=_nonzero),
+    OpSpec("ldexp", lambda a, b: ember.ldexp(a, b.round()), lambda a, b: torch.ldexp(a, b.round()), B,
+           gradgrad=False, nondiff=(1,)),
+    OpSpec("nan_to_num", ember.nan_to_num, torch.nan_to_num, [((3, 4),), ((),)]),
+    OpSpec("sgn", ember.sgn, torch.sgn, [((3, 4),), ((0,),)], make=_nonzero, grad=False),
+    OpSpec("frexp", lambda x: ember.frexp(x).mantissa * 2, lambda x: torch.frexp(x).mantissa * 2,
+           [((3, 4),), ((),)], make=_nonzero),
+    OpSpec("round_decimals", lambda x: ember.round(x * 7, decimals=2) + x,
+           lambda x: torch.round(x * 7, decimals=2) + x, [((3, 4),)]),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_op_matches_torch(spec):
+    check_op(spec)
+
+
+INF, NAN = float("inf"), float("nan")
+SPECIAL = [0.0, -0.0, 1.5, -2.0, INF, -INF, NAN]
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2", "hypot", "xlogy", "copysign", "nextafter", "heaviside"])
+def test_binary_edge_values_match_torch(name):
+    a = np.array(SPECIAL)[:, None] + np.zeros(len(SPECIAL))
+    b = a.T.copy()
+    e = getattr(ember, name)(ember.tensor(a), ember.tensor(b)).numpy()
+    t = getattr(torch, name)(torch.tensor(a), torch.tensor(b)).numpy()
+    np.testing.assert_allclose(e, t, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("name", ["signbit", "isposinf", "isneginf", "isreal", "sgn", "nan_to_num", "sinc"])
+def test_unary_edge_values_match_torch(name):
+    e = getattr(ember, name)(ember.tensor(SPECIAL, dtype=ember.float64)).numpy()
+    t = getattr(torch, name)(torch.tensor(SPECIAL, dtype=torch.float64)).numpy()
+    np.testing.assert_array_equal(e, t)
+
+
+def test_nan_to_num_arguments_and_frexp_fields():
+    x = [NAN, INF, -INF, 1.0]
+    e = ember.nan_to_num(ember.tensor(x), nan=2.0, posinf=3.0).tolist()
+    assert e == torch.nan_to_num(torch.tensor(x), nan=2.0, posinf=3.0).tolist()
+    m, ex = ember.frexp(ember.tensor([8.0, -0.75, 0.0]))
+    tm, tex = torch.frexp(torch.tensor([8.0, -0.75, 0.0]))
+    assert m.tolist() == tm.tolist() and ex.tolist() == tex.tolist() and ex.dtype == ember.int32
+
+
+def test_integer_ops_match_torch():
+    a, b = [-4, 0, 0, 12, 7], [6, -5, 0, 18, 3]
+    for name in ("gcd", "lcm"):
+        e = getattr(ember, name)(ember.tensor(a), ember.tensor(b))
+        assert e.tolist() == getattr(torch, name)(torch.tensor(a), torch.tensor(b)).tolist()
+        assert e.dtype == ember.int64
+    i = [1, 2, -3]
+    assert ember.addcmul(ember.tensor(i), ember.tensor(i), ember.tensor(i), value=2).tolist() == [3, 10, 15]
+    for name in ("xlogy", "copysign", "ldexp"):
+        e = getattr(ember, name)(ember.tensor(i), ember.tensor(i))
+        t = getattr(torch, name)(torch.tensor(i), torch.tensor(i))
+        assert e.dtype == ember.float32
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
+    assert ember.sgn(ember.tensor([True, False])).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("call, err, msg", [
+    (lambda: ember.gcd(ember.ones(2), ember.ones(2)), NotImplementedError, "\"gcd_cpu\" not implemented for 'Float'"),
+    (lambda: ember.hypot(ember.tensor([1]), ember.tensor([1])), NotImplementedError,
+     "\"hypot_cpu\" not implemented for 'Long'"),
+    (lambda: ember.hypot(ember.ones(2), 2.0), TypeError, "argument 'other' \\(position 2\\) must be Tensor"),
+    (lambda: ember.addcdiv(ember.tensor([1]), ember.tensor([1]), ember.tensor([1])), RuntimeError,
+     "Integer division with addcdiv is no longer supported"),
+    (lambda: ember.frexp(ember.tensor([1])), RuntimeError, "only supports floating-point dtypes"),
+    (lambda: ember.heaviside(ember.ones(2), ember.tensor([1])), RuntimeError, "different dtypes"),
+    (lambda: ember.round(ember.tensor([1]), decimals=1), NotImplementedError, "\"round_cpu\" not implemented for 'Long'"),
+])
+def test_errors_match_torch(call, err, msg):
+    with pytest.raises(err, match=msg):
+        call()
+
+
+@pytest.mark.parametrize("name, fn, node", [
+    ("addcmul", lambda x: ember.addcmul(x, x, x), "AddcmulBackward0"),
+    ("xlogy1", lambda x: ember.xlogy(2.0, x), "XlogyBackward1"),
+    ("xlogy2", lambda x: ember.xlogy(x, 2.0), "XlogyBackward2"),
+    ("copysign1", lambda x: ember.copysign(x, -1.0), "CopysignBackward1"),
+    ("logaddexp", lambda x: ember.logaddexp(x, x), "LogaddexpBackward0"),
+    ("hypot", lambda x: ember.hypot(x, x), "HypotBackward0"),
+    ("nan_to_num", lambda x: x.nan_to_num(), "NanToNumBackward0"),
+    ("frexp", lambda x: x.frexp()[0], "FrexpBackward0"),
+    ("round", lambda x: x.round(decimals=1), "RoundBackward1"),
+    ("polygamma", lambda x: x.polygamma(2), "PolygammaBackward0"),
+])
+def test_grad_fn_names(name, fn, node):
+    assert fn(ember.tensor([0.5, 1.5], requires_grad=True)).grad_fn.name() == node
+
+
+def test_heaviside_backward_is_not_implemented():
+    x = ember.tensor([0.0, 1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
+        ember.heaviside(x, x).sum().backward()
+
+
+def test_inplace_forms_match_torch():
+    x = np.array([0.5, 1.5, 2.5])
+    for name, call in [("addcmul_", lambda m, t: t.addcmul_(m.tensor(x), m.tensor(x), value=2)),
+                       ("lgamma_", lambda m, t: t.lgamma_()), ("polygamma_", lambda m, t: t.polygamma_(1)),
+                       ("xlogy_", lambda m, t: t.xlogy_(3.0)), ("hypot_", lambda m, t: t.hypot_(m.tensor(x))),
+                       ("erfinv_", lambda m, t: t.mul_(0.3).erfinv_())]:
+        e, t = ember.tensor(x), torch.tensor(x)
+        r = call(ember, e)
+        call(torch, t)
+        assert r is e and e._vc[0] >= 1, name
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-9, err_msg=name)
