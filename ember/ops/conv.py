@@ -1017,12 +1017,15 @@ class ConstantPadNdBackward0(Op):
 
 
 def _pad_index(mode, n, lo, hi):
+    """The input positions that make up a dim of size n padded by (lo, hi); circular padding, as PyTorch's, first
+    crops the negative amounts and then wraps around what is left."""
+    if mode == "circular":
+        start, kept = max(-lo, 0), n - max(-lo, 0) - max(-hi, 0)
+        return start + np.arange(-max(lo, 0), kept + max(hi, 0)) % kept
     i = np.arange(-lo, n + hi)
     if mode == "reflect":
         return np.where(i < 0, -i, np.where(i >= n, 2 * (n - 1) - i, i))
-    if mode == "replicate":
-        return np.clip(i, 0, n - 1)
-    return i % n
+    return np.clip(i, 0, n - 1)
 
 
 class _IndexPad(Op):
@@ -1069,7 +1072,8 @@ def pad(input, pad, mode="constant", value=None):
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.dim():
-        raise RuntimeError("Padding length too large")
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.dim()}")
     pads = tuple((int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2))
     if mode == "constant":
         return ConstantPadNdBackward0.apply(input, pads, 0 if value is None else value)
@@ -1079,7 +1083,11 @@ def pad(input, pad, mode="constant", value=None):
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
     nd = len(pads)
     if not 1 <= nd <= 3 or input.dim() not in (nd + 1, nd + 2):
-        raise NotImplementedError(f"Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now")
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+                                  f"Supported combinations for non-constant padding:\n"
+                                  f"  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+                                  f"  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+                                  f"  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
     index = []
     for k, (lo, hi) in enumerate(pads):
         n = input.shape[input.dim() - 1 - k]

@@ -1,9 +1,9 @@
-"""Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d."""
+"""Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d."""
 from ...ops import conv as F
 from .linear import add_weight_and_bias, reset_kaiming_uniform
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 def _ntuple(value, n):
@@ -99,6 +99,13 @@ class Conv2d(_Conv):
     _conv = F.conv2d
 
 
+class Conv3d(_Conv):
+    """3-d convolution over (N, C_in, D, H, W) inputs; weight and bias initialised as PyTorch's
+    (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)))."""
+    _nd = 3
+    _conv = F.conv3d
+
+
 class _ConvTranspose(_ConvNd):
     _conv = None
 
@@ -144,3 +151,9 @@ class ConvTranspose1d(_ConvTranspose):
 class ConvTranspose2d(_ConvTranspose):
     """2-d transposed convolution; weight (in, out / groups, kH, kW), PyTorch's default initialisation."""
     _conv = F.conv_transpose2d
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-d transposed convolution; weight (in, out / groups, kD, kH, kW), PyTorch's default initialisation."""
+    _nd = 3
+    _conv = F.conv_transpose3d
