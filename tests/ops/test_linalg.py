@@ -1,5 +1,7 @@
 """Linear algebra ops: values, gradients, gradcheck and gradgradcheck against torch (tests/oracle.py), and
 PyTorch's exact errors."""
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -292,3 +294,133 @@ def test_einsum_result_does_not_alias_its_operand():
     y = ember.einsum("ij->ji", x)
     y.add_(1.0)
     assert x.tolist() == [[0.0] * 3] * 2
+
+
+# ---- decompositions, solvers and the products built on matmul ----------------------------------------
+def well_conditioned(rng, shapes):
+    """Random matrices plus n * I on square ones, so inverses and solves are well conditioned."""
+    out = []
+    for s in shapes:
+        a = rng.uniform(-1, 1, s)
+        if len(s) >= 2 and s[-1] == s[-2]:
+            a = a + s[-1] * np.eye(s[-1])
+        out.append(a)
+    return out
+
+
+def spd(mod, x):
+    """A symmetric positive-definite matrix made from any square x."""
+    return x @ x.mT + x.shape[-1] * mod.eye(x.shape[-1], dtype=x.dtype)
+
+
+def svd_invariant(mod):
+    """A function of A through U diag(S^3) Vh: the same for every choice of singular vector signs."""
+    def f(a):
+        u, s, vh = mod.linalg.svd(a, full_matrices=False)
+        return (u * s.unsqueeze(-2) ** 3) @ vh
+    return f
+
+
+def eigh_invariant(mod):
+    def f(a):
+        w, v = mod.linalg.eigh(a + a.mT)
+        return w, v ** 2
+    return f
+
+
+def lin(name, efn, tfn, shapes, **kw):
+    kw.setdefault("make", well_conditioned)
+    return OpSpec(name, efn, tfn, shapes, **kw)
+
+
+LINALG_SPECS = [
+    lin("inv", ember.linalg.inv, torch.linalg.inv, [((3, 3),), ((2, 3, 3),), ((0, 2, 2),)]),
+    lin("inverse", ember.inverse, torch.inverse, [((2, 2),)]),
+    lin("det", ember.linalg.det, torch.linalg.det, [((3, 3),), ((2, 2, 2),)]),
+    lin("det_top", lambda a: a.det(), lambda a: a.det(), [((3, 3),)]),
+    lin("slogdet", ember.linalg.slogdet, torch.linalg.slogdet, [((3, 3),), ((2, 2, 2),)]),
+    lin("logdet", lambda x: ember.logdet(spd(ember, x)), lambda x: torch.logdet(spd(torch, x)), [((3, 3),)]),
+    lin("solve", ember.linalg.solve, torch.linalg.solve, [((3, 3), (3, 2)), ((2, 3, 3), (3,)), ((2, 3, 3), (2, 3)),
+                                                          ((2, 1, 2, 2), (3, 2, 1))]),
+    lin("solve_right", lambda a, b: ember.linalg.solve(a, b, left=False),
+        lambda a, b: torch.linalg.solve(a, b, left=False), [((3, 3), (2, 3)), ((2, 3, 3), (2, 1, 3))]),
+    lin("cholesky", lambda x: ember.linalg.cholesky(spd(ember, x)), lambda x: torch.linalg.cholesky(spd(torch, x)),
+        [((3, 3),), ((2, 2, 2),)]),
+    lin("cholesky_upper", lambda x: ember.cholesky(spd(ember, x), True), lambda x: torch.cholesky(spd(torch, x), True),
+        [((3, 3),)]),
+    lin("qr", ember.linalg.qr, torch.linalg.qr, [((3, 3),), ((4, 2),), ((2, 3, 2),)]),
+    lin("qr_r", lambda a: ember.linalg.qr(a, "r").R, lambda a: torch.linalg.qr(a, "r").R, [((3, 2),)], grad=False),
+    lin("svd_invariant", svd_invariant(ember), svd_invariant(torch), [((3, 3),), ((4, 2),), ((2, 2, 3),)]),
+    lin("svdvals", ember.linalg.svdvals, torch.linalg.svdvals, [((3, 3),), ((2, 4, 2),)]),
+    lin("eigh_invariant", eigh_invariant(ember), eigh_invariant(torch), [((3, 3),), ((2, 3, 3),)]),
+    lin("eigvalsh", lambda a: ember.linalg.eigvalsh(a + a.mT, "U"), lambda a: torch.linalg.eigvalsh(a + a.mT, "U"),
+        [((3, 3),)]),
+    lin("pinv", ember.linalg.pinv, torch.linalg.pinv, [((3, 3),), ((2, 3),), ((3, 2),), ((2, 2, 3),)]),
+    lin("pinv_hermitian", lambda x: ember.linalg.pinv(spd(ember, x), hermitian=True),
+        lambda x: torch.linalg.pinv(spd(torch, x), hermitian=True), [((3, 3),)]),
+    lin("pinverse", ember.pinverse, torch.pinverse, [((2, 3),)]),
+    lin("matrix_power_3", lambda a: ember.linalg.matrix_power(a, 3), lambda a: torch.linalg.matrix_power(a, 3),
+        [((3, 3),), ((2, 2, 2),)]),
+    lin("matrix_power_neg", lambda a: a.matrix_power(-2), lambda a: a.matrix_power(-2), [((3, 3),)]),
+    lin("matrix_power_0", lambda a: ember.linalg.matrix_power(a, 0), lambda a: torch.linalg.matrix_power(a, 0),
+        [((2, 2),)], grad=False),
+    *[lin(f"matrix_norm_{o}", lambda a, o=o: ember.linalg.matrix_norm(a, o),
+          lambda a, o=o: torch.linalg.matrix_norm(a, o), [((3, 3),), ((2, 2, 3),)])
+      for o in ["fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2]],
+    lin("matrix_norm_dims_keepdim", lambda a: ember.linalg.matrix_norm(a, 1, (0, 2), True),
+        lambda a: torch.linalg.matrix_norm(a, 1, (0, 2), True), [((3, 2, 2),)]),
+    lin("matrix_norm_nuc_dims", lambda a: ember.linalg.matrix_norm(a, "nuc", (2, 0)),
+        lambda a: torch.linalg.matrix_norm(a, "nuc", (2, 0)), [((3, 2, 2),)]),
+    *[lin(f"vector_norm_{o}", lambda a, o=o: ember.linalg.vector_norm(a, o, -1),
+          lambda a, o=o: torch.linalg.vector_norm(a, o, -1), [((2, 3),)]) for o in [1, 2, 3, math.inf]],
+    lin("norm_default", ember.linalg.norm, torch.linalg.norm, [((2, 3, 2),)]),
+    lin("norm_matrix_ord", lambda a: ember.linalg.norm(a, "nuc"), lambda a: torch.linalg.norm(a, "nuc"), [((3, 2),)]),
+    lin("norm_dim", lambda a: ember.linalg.norm(a, 3, 1), lambda a: torch.linalg.norm(a, 3, 1), [((2, 3),)]),
+    lin("cond", ember.linalg.cond, torch.linalg.cond, [((3, 3),), ((3, 2),)]),
+    lin("cond_1", lambda a: ember.linalg.cond(a, 1), lambda a: torch.linalg.cond(a, 1), [((3, 3),)], grad=False),
+    lin("cross", ember.linalg.cross, torch.linalg.cross, [((3,), (3,)), ((2, 3), (1, 3)), ((4, 2, 3), (1, 2, 3))]),
+    lin("cross_top", lambda a, b: ember.cross(a, b, dim=0), lambda a, b: torch.cross(a, b, dim=0),
+        [((3, 2), (3, 2))]),
+    lin("multi_dot", lambda *t: ember.linalg.multi_dot(t), lambda *t: torch.linalg.multi_dot(t),
+        [((3,), (3, 4), (4, 2), (2,)), ((2, 3), (3, 1), (1, 4))]),
+    lin("chain_matmul", ember.chain_matmul, torch.chain_matmul, [((2, 3), (3, 4), (4, 1))]),
+    lin("vecdot", ember.linalg.vecdot, torch.linalg.vecdot, [((2, 3), (3,))]),
+    lin("vecdot_dim", lambda a, b: ember.linalg.vecdot(a, b, dim=0), lambda a, b: torch.linalg.vecdot(a, b, dim=0),
+        [((3, 2), (3, 2))]),
+    lin("tensordot", ember.tensordot, torch.tensordot, [((2, 3, 4), (3, 4, 2)), ((2, 2), (2, 2))]),
+    lin("tensordot_lists", lambda a, b: ember.tensordot(a, b, ([0, 2], [2, 1])),
+        lambda a, b: torch.tensordot(a, b, ([0, 2], [2, 1])), [((2, 3, 4), (1, 4, 2))]),
+    lin("tensordot_0", lambda a, b: ember.tensordot(a, b, 0), lambda a, b: torch.tensordot(a, b, 0),
+        [((2,), (3,))]),
+    lin("inner", ember.inner, torch.inner, [((2, 3), (4, 3)), ((3,), (3,)), ((), (2,))]),
+    lin("baddbmm", lambda x, a, b: ember.baddbmm(x, a, b, beta=0.5, alpha=2),
+        lambda x, a, b: torch.baddbmm(x, a, b, beta=0.5, alpha=2), [((2, 2, 4), (2, 2, 3), (2, 3, 4)),
+                                                                   ((4,), (2, 2, 3), (2, 3, 4))]),
+    lin("addbmm", ember.addbmm, torch.addbmm, [((2, 4), (3, 2, 3), (3, 3, 4))]),
+    lin("addmv", lambda x, a, b: x.addmv(a, b, alpha=-1), lambda x, a, b: x.addmv(a, b, alpha=-1),
+        [((2,), (2, 3), (3,)), ((), (2, 3), (3,))]),
+    lin("addr", ember.addr, torch.addr, [((2, 3), (2,), (3,))]),
+    *[lin(f"cdist_{p}", lambda a, b, p=p: ember.cdist(a, b, p), lambda a, b, p=p: torch.cdist(a, b, p),
+          [((3, 2), (4, 2)), ((2, 2, 3), (2, 3, 3))], gradgrad=p != 0) for p in [0, 1, 2, 3, math.inf]],
+    lin("cdist_mm", lambda a, b: ember.cdist(a, b, compute_mode="use_mm_for_euclid_dist"),
+        lambda a, b: torch.cdist(a, b, compute_mode="use_mm_for_euclid_dist"), [((3, 2), (4, 2))]),
+    lin("dist", ember.dist, torch.dist, [((2, 3), (3,))]),
+    lin("dist_p", lambda a, b: a.dist(b, 1), lambda a, b: a.dist(b, 1), [((4,), (4,))]),
+    lin("cov", ember.cov, torch.cov, [((3, 5),), ((4,),)]),
+    lin("cov_correction", lambda a: ember.cov(a, correction=0), lambda a: torch.cov(a, correction=0), [((2, 4),)]),
+    lin("corrcoef", ember.corrcoef, torch.corrcoef, [((3, 5),)]),
+    lin("lu_factor", lambda a: ember.linalg.lu_factor(a).LU, lambda a: torch.linalg.lu_factor(a).LU,
+        [((3, 3),), ((2, 2, 2),)]),
+    lin("lu", lambda a: ember.linalg.lu(a), lambda a: torch.linalg.lu(a), [((3, 3),), ((2, 2, 2),)]),
+    lin("lu_wide_values", lambda a: ember.linalg.lu(a), lambda a: torch.linalg.lu(a), [((2, 3),), ((3, 2),)],
+        grad=False),
+    lin("tensorinv", lambda a: ember.linalg.tensorinv(a, 1), lambda a: torch.linalg.tensorinv(a, 1), [((4, 2, 2),)],
+        make=lambda rng, s: [rng.uniform(-1, 1, (4, 4)).reshape(4, 2, 2) + 4 * np.eye(4).reshape(4, 2, 2)]),
+    lin("tensorsolve", ember.linalg.tensorsolve, torch.linalg.tensorsolve, [((2, 2, 4), (2, 2))],
+        make=lambda rng, s: [(rng.uniform(-1, 1, (4, 4)) + 4 * np.eye(4)).reshape(2, 2, 4), rng.uniform(-1, 1, (2, 2))]),
+]
+
+
+@pytest.mark.parametrize("spec", LINALG_SPECS, ids=lambda s: s.name)
+def test_linalg_matches_torch(spec):
+    check_op(spec)
