@@ -1,4 +1,5 @@
-"""Reductions: sum, mean, prod, max/min, var/std, logsumexp, norm, all/any, cumsum/cumprod, median."""
+"""Reductions: sum, mean, prod, max/min, var/std, logsumexp, norm, all/any, cumsum/cumprod, median, quantile and
+their nan-ignoring forms, aminmax, cummax/cummin, logcumsumexp."""
 import builtins
 import math
 import warnings
@@ -14,7 +15,8 @@ from ..autograd.function import Op, as_array
 from .pointwise import maximum, minimum, where
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean",
-           "std_mean", "logsumexp", "norm", "all", "any", "count_nonzero", "cumsum", "cumprod", "median"]
+           "std_mean", "logsumexp", "norm", "all", "any", "count_nonzero", "cumsum", "cumprod", "median", "aminmax",
+           "nanmedian", "nansum", "nanmean", "quantile", "nanquantile", "cummax", "cummin", "logcumsumexp"]
 
 
 def _dims(dim, ndim):
@@ -115,6 +117,36 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return op.apply(input, _dims(dim, input.ndim), keepdim)
 
 
+class NansumBackward0(Op):
+    retain_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return array_module(x).nansum(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return where(x.isnan(), 0.0, _unsqueeze_to(g, ctx.dims, ctx.keepdim)), None, None
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """Sum of all elements, or over dim, treating NaN as zero."""
+    input = _integral_to_long(input, dtype)
+    return NansumBackward0.apply(input, _dims(dim, input.ndim), keepdim)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """Mean of the non-NaN elements, of all or over dim."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.is_floating_point():
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_type_name(input)}")
+    return nansum(input, dim, keepdim) / input.isnan().logical_not().sum(dim, keepdim)
+
+
 def _prod_grad(g, x, out, dim):
     """g times the product of the other elements along dim, exact where x has zeros (g, out broadcast)."""
     zero = x == 0
@@ -180,11 +212,14 @@ class _EvenReduction(Op):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        dims, keepdim = ctx.dims, ctx.keepdim
-        out = _unsqueeze_to(out, dims, keepdim)
-        mask = (x == out) | (x.isnan() & out.isnan())
-        g = _unsqueeze_to(g, dims, keepdim)
-        return where(mask, g / mask.sum(dims, keepdim=True), 0.0), None, None
+        return _even_grad(g, x, out, ctx.dims, ctx.keepdim), None, None
+
+
+def _even_grad(g, x, out, dims, keepdim):
+    """g split evenly among the elements of x equal to out (both nan counts as equal) over dims."""
+    out = _unsqueeze_to(out, dims, keepdim)
+    mask = (x == out) | (x.isnan() & out.isnan())
+    return where(mask, _unsqueeze_to(g, dims, keepdim) / mask.sum(dims, keepdim=True), 0.0)
 
 
 class MaxBackward1(_EvenReduction):
@@ -222,13 +257,13 @@ class _IndexReduction(Op):
     non_differentiable = (1,)
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim):
+    def forward(ctx, x, dim, keepdim, *args):
         xp = array_module(x)
         ctx.dims, ctx.keepdim = ((dim,) if x.ndim else ()), keepdim
         if x.ndim == 0:
             ctx.index = xp.zeros((), dtype=np.int64)
             return x.copy(), ctx.index
-        index = ctx.pick(xp, x, dim).astype(np.int64)
+        index = ctx.pick(xp, x, dim, *args).astype(np.int64)
         ctx.index, ctx.n = index, x.shape[dim]
         return _squeeze(xp.take_along_axis(x, index, axis=dim), ctx.dims, keepdim), _squeeze(index, ctx.dims,
                                                                                                   keepdim)
@@ -309,6 +344,39 @@ def amin(input, dim=(), keepdim=False):
     return AminBackward0.apply(input, dims, keepdim)
 
 
+class AminmaxBackward0(Op):
+    retain_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.outs = (_squeeze(x.min(axis=dims, keepdims=True), dims, keepdim),
+                    _squeeze(x.max(axis=dims, keepdims=True), dims, keepdim))
+        return ctx.outs
+
+    @staticmethod
+    def backward(ctx, g_min, g_max):
+        x, = ctx.saved_tensors
+        grads = [_even_grad(g, x, _wrap(out), ctx.dims, ctx.keepdim)
+                 for g, out in zip((g_min, g_max), ctx.outs) if g is not None]
+        return (grads[0] if len(grads) == 1 else grads[0] + grads[1]), None, None
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) of all elements, or along dim; ties share the gradient evenly."""
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                               "identity.")
+        dims = tuple(range(input.ndim))
+    else:
+        dims = _dims(int(dim), input.ndim)
+        for d in dims:
+            if input.shape[d] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    return return_types.aminmax(*AminmaxBackward0.apply(input, dims, keepdim))
+
+
 def median(input, dim=None, keepdim=False):
     """The lower median of all elements; along dim, (values, indices)."""
     if dim is None:
@@ -316,6 +384,115 @@ def median(input, dim=None, keepdim=False):
     d = _wrap_dim(int(dim), input.ndim)
     _check_nonempty("median", input, (d,) if input.ndim else (), False)
     return return_types.median(*MedianBackward1.apply(input, d, keepdim))
+
+
+def _flat_nanmedian(xp, x, dims):
+    """The lower median of the non-NaN elements (nan if there are none) with keepdims=True shape."""
+    flat = xp.sort(x.reshape(-1))
+    n = int((flat == flat).sum())
+    if n == 0:
+        return xp.full((1,) * x.ndim, np.nan, dtype=x.dtype)
+    k = (n - 1) // 2
+    return flat[k:k + 1].reshape((1,) * x.ndim)
+
+
+class NanmedianBackward0(_EvenReduction):
+    reduce = staticmethod(_flat_nanmedian)
+
+
+def _nanmedian_index(xp, x, dim):
+    order = xp.argsort(x, axis=dim, kind="stable")
+    k = xp.maximum(((x == x).sum(axis=dim, keepdims=True) - 1) // 2, 0)
+    return xp.take_along_axis(order, k, axis=dim)
+
+
+class NanmedianBackward1(_IndexReduction):
+    pick = staticmethod(_nanmedian_index)
+
+
+def nanmedian(input, dim=None, keepdim=False):
+    """The lower median of the non-NaN elements; along dim, (values, indices)."""
+    if dim is None:
+        return NanmedianBackward0.apply(input, tuple(range(input.ndim)), False)
+    d = _wrap_dim(int(dim), input.ndim)
+    _check_nonempty("median", input, (d,) if input.ndim else (), False)
+    return return_types.nanmedian(*NanmedianBackward1.apply(input, d, keepdim))
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile_levels(input, q):
+    """q as a backend vector in input's dtype, checked as PyTorch's quantile(), and whether q was a scalar."""
+    xp = array_module(input._data)
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
+        return xp.asarray([q], dtype=input._data.dtype), True
+    if q.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if q.dtype != input.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    levels = q._data.reshape(-1)
+    if not bool(((levels >= 0) & (levels <= 1)).all()):
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    return levels, q.ndim == 0
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    """quantile and nanquantile: sort along the reduced dim, then pick (or interpolate between) ranks."""
+    from .index import gather
+    from .sorting import sort
+    if input.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if input.dtype.np not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    levels, scalar = _quantile_levels(input, q)
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    if dim is None or input.ndim == 0:
+        d = None if dim is None else _wrap_dim(int(dim), 0)
+        x = input.reshape(1, -1)
+    else:
+        d = _wrap_dim(int(dim), input.ndim)
+        x = input.movedim(d, -1)
+    values = sort(x, -1).values
+    s = values._data
+    xp = array_module(s)
+    last = s.shape[-1] - 1
+    if ignore_nan:
+        valid = (s == s).sum(axis=-1, keepdims=True)
+        ranks = xp.where(valid == 0, last, levels * (valid - 1).astype(s.dtype))
+    else:
+        ranks = xp.where(xp.isnan(s[..., -1:]), last, levels * s.dtype.type(last))
+    ranks = ranks.astype(s.dtype)
+    if interpolation in ("lower", "higher", "nearest"):
+        pick = {"lower": xp.floor, "higher": xp.ceil, "nearest": xp.round}[interpolation]
+        out = gather(values, -1, _wrap(pick(ranks).astype(np.int64)))
+    else:
+        below = xp.floor(ranks)
+        weight = ranks - below if interpolation == "linear" else xp.full_like(ranks, 0.5)
+        out = gather(values, -1, _wrap(below.astype(np.int64))).lerp(
+            gather(values, -1, _wrap(xp.ceil(ranks).astype(np.int64))), _wrap(weight))
+    out = out.movedim(-1, 0)
+    if dim is None:
+        out = out.reshape((-1,) + ((1,) * input.ndim if keepdim else ()))
+    elif keepdim and input.ndim:
+        out = out.unsqueeze(d + 1)
+    elif input.ndim == 0:
+        out = out.reshape(-1)
+    return out.squeeze(0) if scalar else out
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-th quantiles of all elements, or along dim; a slice with NaN gives NaN."""
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-th quantiles of the non-NaN elements, of all or along dim."""
+    return _quantile(input, q, dim, keepdim, interpolation, True)
 
 
 def _arg(name, pick, input, dim, keepdim):
@@ -513,17 +690,48 @@ class LinalgVectorNormBackward0(Op):
         return scaled * where(zero, 0.0, g / where(zero, 1.0, out) ** (p - 1)), None, None, None
 
 
+class LinalgSvdBackward0(Op):
+    """The singular values of the matrices in the last two dims (the S of linalg.svd)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.u, s, ctx.vh = array_module(a).linalg.svd(a, full_matrices=False)
+        return s
+
+    @staticmethod
+    def backward(ctx, g):
+        return (_wrap(ctx.u) * g.unsqueeze(-2)) @ _wrap(ctx.vh)
+
+
+def _nuclear_norm(input, dim, keepdim):
+    """The sum of the singular values of the matrices in dims (a 2-tuple; all dims of a matrix by default)."""
+    if not input.is_floating_point():
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(input)}")
+    if input.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    dims = tuple(range(input.ndim)) if dim is None else tuple(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    dims = tuple(_wrap_dim(int(d), input.ndim) for d in dims)
+    out = LinalgSvdBackward0.apply(input.movedim(dims, (-2, -1))).sum(-1)
+    return out.unsqueeze(builtins.min(dims)).unsqueeze(builtins.max(dims)) if keepdim else out
+
+
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The vector p-norm of input over dim (all elements by default); 'fro' is the 2-norm."""
+    """The vector p-norm of input over dim (all elements by default); 'fro' is the 2-norm, 'nuc' the nuclear norm
+    (the sum of singular values) of the matrices in dim."""
     if dtype is not None:
         input = input.to(dtype)
+    if p == "nuc":
+        return _nuclear_norm(input, dim, keepdim)
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input)}")
     if p is None or p == "fro":
         p = 2
     elif isinstance(p, str):
-        raise RuntimeError(f"norm(): p={p!r} is not supported; ember computes vector norms (p a number or 'fro')")
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     dims = _dims(dim, input.ndim)
     if abs(p) == math.inf and builtins.any(input.shape[d] == 0 for d in dims):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on an empty tensor because the "
@@ -614,9 +822,93 @@ def cumprod(input, dim, *, dtype=None):
     return CumprodBackward0.apply(input, _wrap_dim(dim, input.ndim))
 
 
+class _TakeAlong(Op):
+    """Values of input at indices along dim, and the indices: the gradient is added back where they point."""
+    non_differentiable = (1,)
+
+    @staticmethod
+    def forward(ctx, x, dim, *args):
+        xp = array_module(x)
+        ctx.shape, ctx.dim = x.shape, dim
+        if x.ndim == 0:
+            ctx.index = xp.zeros((), dtype=np.int64)
+            return x.copy(), ctx.index
+        ctx.index = ctx.indices(xp, x, dim, *args).astype(np.int64, copy=False)
+        return xp.take_along_axis(x, ctx.index, axis=dim), ctx.index
+
+    @staticmethod
+    def backward(ctx, g, _):
+        if not ctx.shape:
+            return g
+        from .index import ScatterAddBackward0  # index.py imports this module
+        return ScatterAddBackward0.apply(g.new_zeros(ctx.shape), ctx.dim, ctx.index, g)
+
+
+def _running_index(xp, x, dim, extremum):
+    """The index of the running extremum along dim: the latest of equal values, the latest NaN once one is seen."""
+    match = x == extremum.accumulate(x, axis=dim)
+    if x.dtype.kind == "f":
+        match |= xp.isnan(x)
+    positions = xp.arange(x.shape[dim]).reshape((-1,) + (1,) * (x.ndim - dim - 1))
+    return xp.maximum.accumulate(xp.where(match, positions, 0), axis=dim)
+
+
+class CummaxBackward0(_TakeAlong):
+    indices = staticmethod(lambda xp, x, dim: _running_index(xp, x, dim, xp.maximum))
+
+
+class CumminBackward0(_TakeAlong):
+    indices = staticmethod(lambda xp, x, dim: _running_index(xp, x, dim, xp.minimum))
+
+
+def cummax(input, dim):
+    """Running maxima along dim and their indices."""
+    return return_types.cummax(*CummaxBackward0.apply(input, _wrap_dim(dim, input.ndim)))
+
+
+def cummin(input, dim):
+    """Running minima along dim and their indices."""
+    return return_types.cummin(*CumminBackward0.apply(input, _wrap_dim(dim, input.ndim)))
+
+
+class LogcumsumexpBackward0(Op):
+    retain_inputs = (0,)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return x.copy() if x.ndim == 0 else array_module(x).logaddexp.accumulate(x, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        if x.ndim == 0:
+            return g, None
+        dim = ctx.dim
+        # NOTE: sum_j>=i g_j exp(x_i - out_j), split by the sign of g so that it runs in log space; the lowest
+        # finite number stands for log(0), as PyTorch's logcumsumexp_backward
+        lowest = float(np.finfo(x.dtype.np).min)
+        log_abs = where(g == 0, 1.0, g).abs().log()
+
+        def part(mask):
+            z = (where(mask, log_abs, lowest) - out).flip(dim)
+            return (LogcumsumexpBackward0.apply(z, dim).flip(dim) + x).exp()
+        return part(g > 0) - part(g < 0), None
+
+
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(input))) along dim, computed without overflow."""
+    d = _wrap_dim(dim, input.ndim)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_name(input)}\'')
+    return LogcumsumexpBackward0.apply(input, d)
+
+
 def _methods():
     for fn in (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp, norm, all, any,
-               count_nonzero, cumsum, cumprod, median):
+               count_nonzero, cumsum, cumprod, median, aminmax, nanmedian, nansum, nanmean, quantile, nanquantile,
+               cummax, cummin, logcumsumexp):
         setattr(Tensor, fn.__name__, fn)
 
 
