@@ -13,7 +13,8 @@ from .asgd import ASGD
 from .rprop import Rprop
 from .adafactor import Adafactor
 from .lbfgs import LBFGS
+from .sparse_adam import SparseAdam
 from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
-           "ASGD", "Rprop", "Adafactor", "LBFGS", "lr_scheduler"]
+           "ASGD", "Rprop", "Adafactor", "LBFGS", "SparseAdam", "lr_scheduler"]
