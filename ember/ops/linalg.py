@@ -756,16 +756,16 @@ def tensordot(a, b, dims=2, out=None):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))
     else:
-        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
-        if len(da) != len(db):
+        given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+        if len(given_a) != len(given_b):
             raise RuntimeError("both dimension lists should have same length")
-        da, db = [_wrap_dim(d, a.ndim) for d in da], [_wrap_dim(d, b.ndim) for d in db]
-    for x, y in zip(da, db):
+    da, db = [_wrap_dim(d, a.ndim) for d in given_a], [_wrap_dim(d, b.ndim) for d in given_b]
+    for x, y, gx, gy in zip(da, db, given_a, given_b):
         if a.shape[x] != b.shape[y]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} and "
-                               f"second has size {b.shape[y]} in dim {y}")
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {gx} and "
+                               f"second has size {b.shape[y]} in dim {gy}")
     free_a, free_b = [d for d in range(a.ndim) if d not in da], [d for d in range(b.ndim) if d not in db]
     k = math.prod(a.shape[d] for d in da)
     pa = a.permute(*(free_a + da)).reshape(-1, k)
@@ -938,7 +938,7 @@ def _cholesky_info(xp, a):
         bad = ~(d > 0)
         info[(info == 0) & bad] = j + 1
         low[..., j, j] = xp.sqrt(xp.where(bad, 1, d))
-        low[..., j + 1:, j] = (a[..., j + 1:, j] - low[..., j + 1:, :j] @ low[..., j, :j, None][..., 0]) / \
+        low[..., j + 1:, j] = (a[..., j + 1:, j] - (low[..., j + 1:, :j] * low[..., j, None, :j]).sum(-1)) / \
             low[..., j, j, None]
     return info
 
