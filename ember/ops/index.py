@@ -15,12 +15,15 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from .inplace import apply_inplace, inplace
-from .pointwise import _broadcast_error
+from .linalg import _diagonal_view, diagonal
+from .pointwise import _broadcast_error, where
 from .reduce import _type_name
-from .shape import _at
+from .shape import _at, cat, select
 
 __all__ = ["gather", "scatter", "scatter_add", "index_select", "index_add", "index_fill", "index_put",
-           "masked_fill", "masked_select", "nonzero", "argwhere", "take"]
+           "masked_fill", "masked_select", "nonzero", "argwhere", "take", "take_along_dim", "index_copy",
+           "index_reduce", "scatter_reduce", "masked_scatter", "put", "select_scatter", "slice_scatter",
+           "diagonal_scatter"]
 
 _state = grad_mode.state
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32))
@@ -639,13 +642,348 @@ def take(input, index):
     return TakeBackward0.apply(input, idx)
 
 
+# ---- take_along_dim, index_copy, put ------------------------------------------------------------------
+def take_along_dim(input, indices, dim=None):
+    """Values of input at indices along dim (of the flattened input if dim is None); input and indices broadcast
+    in the other dimensions."""
+    if not isinstance(indices, Tensor) or indices._data.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_type_name(indices)}")
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    shape, ishape = list(input._data.shape), list(indices._data.shape)
+    if len(shape) != len(ishape):
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {len(shape)} dimensions for input, and {len(ishape)} dimensions for indices")
+    d = _wrap_dim(dim, len(shape))
+    a, b = shape[:d] + [1] + shape[d + 1:], ishape[:d] + [1] + ishape[d + 1:]
+    for i in range(len(a) - 1, -1, -1):
+        if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+            raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at "
+                               f"non-singleton dimension {i}")
+    common = list(np.broadcast_shapes(tuple(a), tuple(b)))
+    return gather(input.expand(common[:d] + [shape[d]] + common[d + 1:]), d,
+                  indices.expand(common[:d] + [ishape[d]] + common[d + 1:]))
+
+
+class IndexCopyBackward0(Op):
+    """input with source's slices written at positions index along dim."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, source):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        out[_at(dim, index)] = source
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = IndexFillBackward0.apply(g, ctx.dim, ctx.index, 0) if ctx.needs_input_grad[0] else None
+        gs = IndexSelectBackward0.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return gx, None, None, gs
+
+
+def index_copy(input, dim, index, source):
+    """input with source's slices copied to positions index (a vector) along dim."""
+    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_type_name(index)}")
+    if index._data.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index._data.ndim})")
+    idx = index._data.reshape(-1)
+    dim = _wrap_dim(dim, input._data.ndim)
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                           f"{_type_name(input)} and (source) {_type_name(source)}")
+    n = source._data.shape[dim] if source._data.ndim else 1
+    if idx.size != n:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) ({n})")
+    rest = [s for d, s in enumerate(input._data.shape) if d != dim]
+    srest = [s for d, s in enumerate(source._data.shape) if d != dim]
+    for j, (a, b) in enumerate(zip(rest, srest)):
+        if a != b:
+            raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+                               f"slice shape: {a} at dimension {j} and source slice shape: {b} at dimension {j}.")
+    size = input._data.shape[dim]
+    if idx.size:
+        bad = (idx >= size) | (idx < 0)
+        if bad.any():
+            raise IndexError(f"index_copy_(): index {int(idx[bad][0])} is out of bounds for dimension {dim} with "
+                             f"size {size}")
+    return IndexCopyBackward0.apply(input, dim, idx, source)
+
+
+class PutBackward0(Op):
+    """input, read as a 1-d tensor, with source's entries written (or added, if accumulate) at index."""
+
+    @staticmethod
+    def forward(ctx, x, index, source, accumulate):
+        ctx.index, ctx.accumulate, ctx.source_shape = index, accumulate, source.shape
+        out = x.copy()
+        flat = out.reshape(-1)
+        if accumulate:
+            _scatter_at("add", flat, (index.reshape(-1),), source.reshape(-1))
+        else:
+            flat[index.reshape(-1)] = source.reshape(-1)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = gs = None
+        if ctx.needs_input_grad[0]:
+            gx = g if ctx.accumulate else PutBackward0.apply(g, ctx.index, g.new_zeros(ctx.source_shape), False)
+        if ctx.needs_input_grad[2]:
+            gs = TakeBackward0.apply(g, ctx.index).reshape(ctx.source_shape)
+        return gx, None, gs, None
+
+
+def put(input, index, source, accumulate=False):
+    """input, read as a 1-d tensor, with source's entries written at index (added, repeated indices adding up,
+    if accumulate)."""
+    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {_type_name(index)}")
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{_type_name(input)} and source.dtype = {_type_name(source)}")
+    idx = index._data
+    if idx.size != source._data.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source._data.size}, index.numel() = {idx.size}")
+    n = input._data.size
+    if idx.size:
+        bad = (idx >= n) | (idx < -n)
+        if bad.any():
+            raise IndexError(f"out of range: tried to access index {int(idx[bad][0])} on a tensor of {n} elements.")
+    return PutBackward0.apply(input, idx, source, bool(accumulate))
+
+
+# ---- scatter_reduce, index_reduce ----------------------------------------------------------------------
+_UFUNCS = {"sum": "add", "prod": "multiply", "mean": "add", "amax": "maximum", "amin": "minimum"}
+
+
+def _identity(reduce, dtype):
+    """The value that leaves any other unchanged under reduce."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return -big if reduce == "amax" else big
+
+
+def _box(shape):
+    return tuple(slice(0, s) for s in shape) + (Ellipsis,)
+
+
+class ScatterReduceBackward0(Op):
+    """input with src's entries combined by reduce at index along dim (input's own values too if include_self)."""
+    retain_inputs = (0, 3)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce, include_self):
+        ctx.dim, ctx.index, ctx.reduce, ctx.include_self, ctx.src_shape = dim, index, reduce, include_self, src.shape
+        xp = array_module(x)
+        out = x.copy()
+        key = _along(index, dim)
+        if not include_self:
+            out[key] = _identity(reduce, x.dtype)
+        _scatter_at(_UFUNCS[reduce], out, key, src[_box(index.shape)])
+        if reduce == "mean":
+            count = xp.ones(x.shape, np.int64)
+            if not include_self:
+                count[key] = 0
+            _scatter_at("add", count, key, xp.ones(index.shape, np.int64))
+            count = xp.maximum(count, 1)
+            ctx.count = count
+            if out.dtype.kind == "f":
+                out /= count
+            else:
+                out //= count.astype(out.dtype)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, src, result = ctx.saved_tensors
+        dim, index, reduce = ctx.dim, ctx.index, ctx.reduce
+        s = src[_box(index.shape)] if tuple(src.shape) != index.shape else src
+        if reduce == "sum":
+            gx, gs = g, GatherBackward0.apply(g, dim, index)
+        elif reduce == "mean":
+            gx = g / _wrap(ctx.count.astype(g._data.dtype))
+            gs = GatherBackward0.apply(gx, dim, index)
+        elif reduce == "prod":
+            ones_x = x.masked_fill(x == 0, 1)
+            gx = g * ScatterReduceBackward0.apply(ones_x, dim, index, s, reduce, ctx.include_self) / ones_x
+            zero = (s == 0)._data
+            zeros_at = array_module(zero).zeros(x.shape, np.int64)
+            _scatter_at("add", zeros_at, _along(index, dim), zero.astype(np.int64))
+            single = _wrap(zero & (zeros_at[_along(index, dim)] == 1))
+            others = ScatterReduceBackward0.apply(x, dim, index, s.masked_fill(single, 1), reduce, ctx.include_self)
+            gs = where(single, GatherBackward0.apply(g * others, dim, index),
+                       GatherBackward0.apply(g * result, dim, index) / s.masked_fill(_wrap(zero), 1))
+        else:  # amax, amin: the gradient is shared evenly by all the values equal to the result
+            value = GatherBackward0.apply(result, dim, index)
+            self_is = (x == result).to(g.dtype)  # counted even when not included, as torch does
+            src_is = (s == value).to(g.dtype)
+            share = g / ScatterAddBackward0.apply(self_is, dim, index, src_is)
+            gx, gs = share * self_is, GatherBackward0.apply(share, dim, index) * src_is
+        if not ctx.include_self:
+            gx = ScatterBackward1.apply(gx, dim, index, 0)
+        if tuple(gs.shape) != ctx.src_shape:
+            gs = IndexPutBackward0.apply(gs.new_zeros(ctx.src_shape), _box(index.shape), None, gs, False)
+        return gx, None, None, gs, None, None
+
+
+class IndexReduceBackward0(ScatterReduceBackward0):
+    """index_reduce, run as scatter_reduce with the index spread over source's shape."""
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """input with src's entries combined at index along dim by reduce ('sum', 'prod', 'mean', 'amax', 'amin'),
+    together with input's own values if include_self."""
+    if reduce not in _UFUNCS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    dim = _check_scatter(input, dim, index, src)
+    return ScatterReduceBackward0.apply(input, dim, index._data, src, reduce, bool(include_self))
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """input with source's slices combined at positions index along dim by reduce ('prod', 'mean', 'amax',
+    'amin'), together with input's own values if include_self."""
+    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    if not isinstance(index, Tensor) or index._data.dtype not in _INDEX_DTYPES:
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {_type_name(index)}")
+    idx = _vector_index("index_reduce_", index, "")
+    dim = _wrap_dim(dim, input._data.ndim)
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_type_name(input)}) and source ({_type_name(source)}) must "
+                           f"have the same scalar type")
+    n = source._data.shape[dim] if source._data.ndim else 1
+    if idx.size != n:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                           f"({n}), for dim: {dim}")
+    if idx.size and (idx.min() < 0 or idx.max() >= input._data.shape[dim]):
+        raise IndexError("index out of range in self")
+    xp = array_module(idx)
+    spread = xp.ascontiguousarray(xp.broadcast_to(
+        idx.astype(np.int64).reshape(tuple(-1 if d == dim else 1 for d in range(source._data.ndim))),
+        source._data.shape))
+    return IndexReduceBackward0.apply(input, dim, spread, source, reduce, bool(include_self))
+
+
+# ---- masked_scatter, select_scatter, slice_scatter, diagonal_scatter -----------------------------------
+class MaskedScatterBackward0(Op):
+    """input (broadcast with mask) with source's first entries written, in order, where mask is True."""
+
+    @staticmethod
+    def forward(ctx, x, mask, source, shape):
+        xp = array_module(x)
+        ctx.mask, ctx.shape, ctx.source_shape = xp.broadcast_to(mask, shape), shape, source.shape
+        out = xp.broadcast_to(x, shape).copy()
+        ctx.count = int(ctx.mask.sum())
+        out[ctx.mask] = source.reshape(-1)[:ctx.count]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = MaskedFillBackward0.apply(g, ctx.mask, 0) if ctx.needs_input_grad[0] else None
+        gs = None
+        if ctx.needs_input_grad[2]:
+            picked = MaskedSelectBackward0.apply(g, ctx.mask, ctx.shape)
+            gs = cat([picked, g.new_zeros(math.prod(ctx.source_shape) - ctx.count)]).reshape(ctx.source_shape)
+        return gx, None, gs, None
+
+
+def masked_scatter(input, mask, source):
+    """input with source's entries copied, in order, to the places where mask (bool, broadcast) is True."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{_type_name(mask)}")
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_type_name(input)} and {_type_name(source)}")
+    shape = _mask_shape(mask, input)
+    if int(array_module(mask._data).broadcast_to(mask._data, shape).sum()) > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return MaskedScatterBackward0.apply(input, mask._data, source, shape)
+
+
+class _ScatterInto(Op):
+    """input with src written into one region of it: place(array) is a writable view of that region, pick(tensor)
+    the same region as a tensor op."""
+
+    @staticmethod
+    def forward(ctx, x, src, place, pick):
+        xp = array_module(x)
+        ctx.pick, ctx.mask = pick, xp.zeros(x.shape, np.bool_)
+        place(ctx.mask)[...] = True
+        out = x.copy()
+        place(out)[...] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = MaskedFillBackward0.apply(g, ctx.mask, 0) if ctx.needs_input_grad[0] else None
+        return gx, ctx.pick(g) if ctx.needs_input_grad[1] else None, None, None
+
+
+class SelectScatterBackward0(_ScatterInto):
+    pass
+
+
+class SliceScatterBackward0(_ScatterInto):
+    pass
+
+
+class DiagonalScatterBackward0(_ScatterInto):
+    pass
+
+
+def _check_region(src, region_shape):
+    if tuple(src._data.shape) != tuple(region_shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {list(region_shape)}")
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of input with src written at index along dim (src has input's shape without dim)."""
+    region = select(input.detach(), dim, index)
+    d = _wrap_dim(dim, input._data.ndim)
+    i = int(index) % input._data.shape[d]
+    _check_region(src, region.shape)
+    return SelectScatterBackward0.apply(input, src, lambda a: a[_at(d, i)], lambda t: select(t, d, i))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of input with src written into the slice start:end:step along dim."""
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    d = _wrap_dim(dim, input._data.ndim)
+    key = _at(d, slice(*slice(start, end, step).indices(input._data.shape[d])))
+    _check_region(src, input._data[key].shape)
+    return SliceScatterBackward0.apply(input, src, lambda a: a[key], lambda t: t[key])
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of input with src written onto its diagonal over dim1 and dim2 (offset above or below the main one)."""
+    region = diagonal(input.detach(), offset, dim1, dim2)
+    n = input._data.ndim
+    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
+    _check_region(src, region.shape)
+    return DiagonalScatterBackward0.apply(input, src, lambda a: _diagonal_view(array_module(a), a, offset, d1, d2),
+                                          lambda t: diagonal(t, offset, d1, d2))
+
+
 def _methods():
     Tensor.__getitem__ = _getitem
     Tensor.__setitem__ = _setitem
     for fn in (gather, scatter, scatter_add, index_select, index_add, index_fill, index_put, masked_fill,
-               masked_select, nonzero, argwhere, take):
+               masked_select, nonzero, argwhere, take, take_along_dim, index_copy, index_reduce, scatter_reduce,
+               masked_scatter, put, select_scatter, slice_scatter, diagonal_scatter):
         setattr(Tensor, fn.__name__, fn)
-    for fn in (scatter, scatter_add, index_add, index_fill, index_put, masked_fill):
+    for fn in (scatter, scatter_add, index_add, index_fill, index_put, masked_fill, index_copy, index_reduce,
+               scatter_reduce, masked_scatter, put):
         setattr(Tensor, fn.__name__ + "_", inplace(fn, fn.__name__ + "_"))
 
 
