@@ -11,14 +11,16 @@ import numpy as np
 from .._device import array_module
 from .._tensor import _wrap
 from ..autograd.function import Op
-from .activation import ArrayBackward, log_softmax, softplus
+from .activation import ArrayBackward, log_softmax, logsigmoid, softplus
+from .distance import pairwise_distance
 from .pointwise import clamp_min, sigmoid, where
 from .reduce import _type_name
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
            "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
-           "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss"]
+           "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
+           "multilabel_margin_loss", "multilabel_soft_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
 
 
 # ---- reductions ------------------------------------------------------------------------------------
@@ -472,3 +474,167 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Binary cross-entropy from logits of each class, (weighted and) averaged over the classes."""
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    return _reduce(loss.sum(dim=class_dim) / input.shape[class_dim], reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """sum over the target classes j and the other classes k of max(0, 1 - (x[j] - x[k])) / C; each row of
+    target lists its classes, ended by the first -1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.dim() > 2 or target.shape != input.shape:
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    x = input if input.dim() == 2 else input.reshape(1, -1)
+    t = target._data.reshape(x.shape)
+    xp = array_module(t)
+    n, c = x.shape
+    if c and ((t < -1) | (t >= c)).any():
+        raise RuntimeError(f"multilabel_margin_loss: target values must lie in [-1, {c - 1}]")
+    listed = xp.cumprod(t != -1, axis=1).astype(bool)         # the entries before the first -1
+    count = xp.zeros((n, c), dtype=x._data.dtype)               # how often each class is listed
+    xp.add.at(count, (xp.nonzero(listed)[0], t[listed]), 1)
+    pair = _wrap(count[:, :, None] * (count == 0)[:, None, :])  # (j listed, k not listed) pairs
+    loss = (clamp_min(1 - (x.unsqueeze(2) - x.unsqueeze(1)), 0) * pair).sum((1, 2)) / c
+    return _reduce(loss if input.dim() == 2 else loss.reshape(()), reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False,
+                                      reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) for a distance function d (by default
+    pairwise_distance); swap uses d(positive, negative) where it is smaller."""
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dims = (anchor.dim(), positive.dim(), negative.dim())
+    if len(set(dims)) != 1:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and negative {dims[2]}D "
+                           f"inputs")
+    d = pairwise_distance if distance_function is None else distance_function
+    d_pos, d_neg = d(anchor, positive), d(anchor, negative)
+    if swap:
+        from .pointwise import minimum
+        d_neg = minimum(d_neg, d(positive, negative))
+    return _reduce(clamp_min(margin + d_pos - d_neg, 0), reduction)
+
+
+# ---- connectionist temporal classification ----------------------------------------------------------
+def _lse(*arrays):
+    """log(sum(exp)) of same-shaped arrays, elementwise, with -inf where all are -inf."""
+    xp = array_module(arrays[0])
+    m = arrays[0]
+    for a in arrays[1:]:
+        m = xp.maximum(m, a)
+    safe = xp.where(xp.isfinite(m), m, 0)
+    total = sum(xp.exp(a - safe) for a in arrays)
+    with np.errstate(divide="ignore"):
+        return xp.where(xp.isfinite(m), xp.log(total) + safe, m)
+
+
+def _shift(a, k, fill):
+    """a moved k places right along its last axis, fill entering on the left."""
+    xp = array_module(a)
+    out = xp.full_like(a, fill)
+    out[..., k:] = a[..., :a.shape[-1] - k]
+    return out
+
+
+class CtcLossBackward0(Op):
+    """The negative log-likelihood of each target sequence under the per-frame class log-probabilities, by the
+    forward (alpha) recursion over the extended target (a blank before, between and after the labels); the
+    gradient by the backward (beta) recursion, in PyTorch's form: exp(log_probs) minus the posterior
+    occupancy over exp(log_probs), which is the gradient with respect to the logits under a log_softmax."""
+
+    @staticmethod
+    def forward(ctx, lp, ext, in_len, tg_len, zero_infinity):
+        xp = array_module(lp)
+        T, N, _ = lp.shape
+        S = ext.shape[1]
+        neg = -xp.inf
+        rows = xp.arange(N)[:, None]
+        lpe = lp[:, rows, ext]                                        # (T, N, S): log-prob of each position
+        skip = xp.zeros((N, S), dtype=bool)                           # label s may follow label s - 2
+        skip[:, 2:] = (ext[:, 2:] != ext[:, :-2]) & (xp.arange(S)[2:] % 2 == 1)
+        alpha = xp.full((T, N, S), neg, dtype=lp.dtype)
+        alpha[0, :, 0] = lpe[0, :, 0]
+        alpha[0, :, 1] = xp.where(tg_len > 0, lpe[0, :, 1], neg) if S > 1 else neg
+        for t in range(1, T):
+            a = alpha[t - 1]
+            alpha[t] = _lse(a, _shift(a, 1, neg), xp.where(skip, _shift(a, 2, neg), neg)) + lpe[t]
+        last = xp.maximum(in_len - 1, 0)
+        end = alpha[last, xp.arange(N)]                               # (N, S) at each sequence's last frame
+        nll = -_lse(end[xp.arange(N), 2 * tg_len], xp.where(tg_len > 0, end[xp.arange(N), 2 * tg_len - 1], neg))
+        beta = xp.full((T, N, S), neg, dtype=lp.dtype)
+        s_idx = xp.arange(S)[None, :]
+        final = ((s_idx == 2 * tg_len[:, None]) | ((s_idx == 2 * tg_len[:, None] - 1) & (tg_len[:, None] > 0)))
+        skip_from = xp.zeros((N, S), dtype=bool)                      # position s may jump to s + 2
+        skip_from[:, :-2] = skip[:, 2:]
+        for t in range(T - 1, -1, -1):
+            if t + 1 < T:
+                b = beta[t + 1]
+                rec = _lse(b, _shift(b[:, ::-1], 1, neg)[:, ::-1],
+                           xp.where(skip_from, _shift(b[:, ::-1], 2, neg)[:, ::-1], neg)) + lpe[t]
+            else:
+                rec = xp.full((N, S), neg, dtype=lp.dtype)
+            beta[t] = xp.where((t == in_len - 1)[:, None], xp.where(final, lpe[t], neg), rec)
+        finite = xp.isfinite(nll)
+        with np.errstate(invalid="ignore", over="ignore"):
+            occ = xp.exp(alpha + beta + xp.where(finite, nll, 0)[None, :, None])       # (T, N, S)
+        onehot = (ext[:, :, None] == xp.arange(lp.shape[2])).astype(lp.dtype)          # (N, S, C)
+        occ = xp.einsum("tns,nsc->tnc", occ, onehot)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            grad = xp.exp(lp) - xp.where(occ > 0, occ * xp.exp(-lp), 0)
+        grad[xp.arange(T)[:, None] >= in_len[None, :]] = 0
+        if zero_infinity:
+            grad[:, ~finite] = 0
+            nll = xp.where(finite, nll, 0)
+        ctx.grad = grad
+        return nll.astype(lp.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _wrap(ctx.grad) * g.reshape(1, -1, 1), None, None, None, None
+
+
+def _lengths(x):
+    return np.asarray(x.tolist() if hasattr(x, "tolist") else x, dtype=np.int64).reshape(-1)
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist temporal classification loss between (T, N, C) log-probabilities and target label
+    sequences (padded (N, S), or concatenated 1-D), given each input's and target's length."""
+    unbatched = log_probs.dim() == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    in_len, tg_len = _lengths(input_lengths), _lengths(target_lengths)
+    n = lp.shape[1]
+    if in_len.size != n or tg_len.size != n:
+        raise RuntimeError(f"input_lengths must be of size batch_size, and target_lengths of size batch_size, got "
+                           f"{in_len.size} and {tg_len.size} for batch_size {n}")
+    if (in_len > lp.shape[0]).any():
+        raise RuntimeError(f"Expected input_lengths to have value at most {lp.shape[0]}, but got value "
+                           f"{in_len.max()}")
+    tg = np.asarray(targets.tolist(), dtype=np.int64)
+    if unbatched:
+        tg = tg.reshape(1, -1)
+    if tg.ndim == 1:        # concatenated targets
+        starts = np.concatenate([[0], np.cumsum(tg_len)[:-1]])
+        tg = [tg[s:s + k] for s, k in zip(starts, tg_len)]
+    width = int(tg_len.max()) if n else 0
+    ext = np.full((n, 2 * width + 1), blank, dtype=np.int64)
+    for i in range(n):
+        ext[i, 1:2 * tg_len[i]:2] = tg[i][:tg_len[i]]
+    xp = array_module(lp._data)
+    nll = CtcLossBackward0.apply(lp, xp.asarray(ext), xp.asarray(in_len), xp.asarray(tg_len), zero_infinity)
+    if unbatched:
+        nll = nll.squeeze(0)
+    if reduction == "mean":
+        return (nll / _wrap(xp.asarray(np.maximum(tg_len, 1), dtype=lp._data.dtype).reshape(nll.shape))).mean()
+    return _reduce(nll, reduction)

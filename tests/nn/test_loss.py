@@ -347,3 +347,132 @@ def test_training_step_with_cross_entropy_follows_torch():
         ew.grad = None
         tw.grad = None
     np.testing.assert_allclose(ew.detach().numpy(), tw.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def _both_ways(fe, ft, arrays, grads, dtype="float64", tol=1e-10):
+    """fe on ember tensors, ft on torch tensors of the same arrays: value and the gradients of those in grads."""
+    ae = [ember.tensor(a, requires_grad=i in grads) for i, a in enumerate(arrays)]
+    at = [torch.tensor(a, requires_grad=i in grads) for i, a in enumerate(arrays)]
+    ye, yt = fe(*ae), ft(*at)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=tol, atol=tol)
+    g = np.random.default_rng(9).standard_normal(tuple(yt.shape)).astype(dtype)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    for i in grads:
+        np.testing.assert_allclose(ae[i].grad.numpy(), at[i].grad.numpy(), rtol=tol, atol=tol, err_msg=str(i))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_multilabel_losses_match_torch(reduction, dtype):
+    r = np.random.default_rng(0)
+    tol = 1e-10 if dtype == "float64" else 2e-5
+    x = r.standard_normal((3, 4)).astype(dtype)
+    t = np.array([[3, 0, -1, 1], [1, 1, 2, -1], [-1, 0, 0, 0]])
+    _both_ways(lambda x: enn.MultiLabelMarginLoss(reduction=reduction)(x, ember.tensor(t)),
+               lambda x: tnn.MultiLabelMarginLoss(reduction=reduction)(x, torch.tensor(t)), [x], [0], dtype, tol)
+    _both_ways(lambda x: EF.multilabel_margin_loss(x, ember.tensor(t[0]), reduction=reduction),
+               lambda x: TF.multilabel_margin_loss(x, torch.tensor(t[0]), reduction=reduction), [x[0]], [0], dtype, tol)
+    y = (r.random((3, 4)) < 0.5).astype(dtype)
+    w = r.uniform(0.5, 2, 4).astype(dtype)
+    _both_ways(lambda x, y: enn.MultiLabelSoftMarginLoss(ember.tensor(w), reduction=reduction)(x, y),
+               lambda x, y: tnn.MultiLabelSoftMarginLoss(torch.tensor(w), reduction=reduction)(x, y), [x, y], [0, 1],
+               dtype, tol)
+
+
+def test_multilabel_gradcheck_repr_and_errors():
+    x = ember.tensor(np.random.default_rng(1).standard_normal((2, 3)), requires_grad=True)
+    t = ember.tensor([[2, 0, -1], [1, -1, 0]])
+    assert ember.autograd.gradcheck(lambda x: EF.multilabel_margin_loss(x, t), (x,))
+    y = ember.tensor(np.random.default_rng(2).random((2, 3)), requires_grad=True)
+    assert ember.autograd.gradcheck(lambda x, y: EF.multilabel_soft_margin_loss(x, y), (x, y))
+    for e, tm in [(enn.MultiLabelMarginLoss(), tnn.MultiLabelMarginLoss()),
+                  (enn.MultiLabelSoftMarginLoss(reduction="sum"), tnn.MultiLabelSoftMarginLoss(reduction="sum")),
+                  (enn.CTCLoss(blank=2), tnn.CTCLoss(blank=2))]:
+        assert repr(e) == repr(tm) and list(e.state_dict()) == list(tm.state_dict())
+    with pytest.raises(RuntimeError) as want:
+        TF.multilabel_margin_loss(torch.zeros(2, 3), torch.zeros(2, 2, dtype=torch.int64))
+    with pytest.raises(RuntimeError) as got:
+        EF.multilabel_margin_loss(ember.zeros(2, 3), ember.zeros(2, 2, dtype=ember.int64))
+    assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_triplet_margin_with_distance_loss_matches_torch(swap, reduction):
+    r = np.random.default_rng(3)
+    a, p, n = (r.standard_normal((4, 3)) for _ in range(3))
+    _both_ways(lambda *v: enn.TripletMarginWithDistanceLoss(swap=swap, reduction=reduction, margin=2.0)(*v),
+               lambda *v: tnn.TripletMarginWithDistanceLoss(swap=swap, reduction=reduction, margin=2.0)(*v),
+               [a, p, n], [0, 1, 2])
+    cos_e = lambda x, y: 1 - EF.cosine_similarity(x, y)      # noqa: E731
+    cos_t = lambda x, y: 1 - TF.cosine_similarity(x, y)      # noqa: E731
+    _both_ways(lambda *v: EF.triplet_margin_with_distance_loss(*v, distance_function=cos_e, swap=swap,
+                                                               reduction=reduction),
+               lambda *v: TF.triplet_margin_with_distance_loss(*v, distance_function=cos_t, swap=swap,
+                                                               reduction=reduction), [a, p, n], [0, 1, 2])
+
+
+def test_triplet_margin_with_distance_errors_as_torch():
+    for ctor in [lambda m: m.TripletMarginWithDistanceLoss(margin=0)]:
+        with pytest.raises(ValueError) as want:
+            ctor(tnn)
+        with pytest.raises(ValueError) as got:
+            ctor(enn)
+        assert str(got.value) == str(want.value)
+    with pytest.raises(RuntimeError) as want:
+        TF.triplet_margin_with_distance_loss(torch.zeros(2, 3), torch.zeros(3), torch.zeros(2, 3))
+    with pytest.raises(RuntimeError) as got:
+        EF.triplet_margin_with_distance_loss(ember.zeros(2, 3), ember.zeros(3), ember.zeros(2, 3))
+    assert str(got.value) == str(want.value)
+    with pytest.raises(ValueError, match="^margin must be greater than 0, got -1$"):
+        EF.triplet_margin_with_distance_loss(ember.zeros(2), ember.zeros(2), ember.zeros(2), margin=-1)
+
+
+CTC_CASES = [  # targets (padded or concatenated), input lengths, target lengths, blank
+    (np.array([[1, 2, 2], [3, 1, 0], [1, 1, 1]]), [6, 5, 6], [3, 2, 0], 0),
+    (np.array([1, 2, 2, 3, 1]), [6, 4, 2], [3, 2, 0], 0),
+    (np.array([[0, 1, 1], [2, 2, 0], [1, 0, 2]]), [6, 6, 3], [3, 2, 3], 3),     # blank last; third one impossible
+]
+
+
+@pytest.mark.parametrize("case", range(len(CTC_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("zero_infinity", [False, True])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_ctc_loss_matches_torch(case, reduction, zero_infinity, dtype):
+    tg, il, tl, blank = CTC_CASES[case]
+    z = np.random.default_rng(case).standard_normal((6, 3, 4)).astype(dtype)
+    tol = 1e-10 if dtype == "float64" else 1e-4
+
+    def run(lib, F, z):
+        lp = z.log_softmax(2)
+        lp.retain_grad()
+        out = F.ctc_loss(lp, lib.tensor(tg), tuple(il), tuple(tl), blank=blank, reduction=reduction,
+                         zero_infinity=zero_infinity)
+        return out, lp
+
+    ze, zt = ember.tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
+    (ye, le), (yt, lt) = run(ember, EF, ze), run(torch, TF, zt)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=tol, atol=tol)
+    if not zero_infinity and case == 2:
+        return              # an infinite loss: torch's gradient is nan there
+    g = np.random.default_rng(5).standard_normal(tuple(yt.shape)).astype(dtype)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(le.grad.numpy(), lt.grad.numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(ze.grad.numpy(), zt.grad.numpy(), rtol=tol, atol=tol)
+    if not zero_infinity:
+        assert type(ye.grad_fn).__name__ == type(yt.grad_fn).__name__
+
+
+def test_ctc_loss_unbatched_module_and_gradcheck():
+    z = np.random.default_rng(7).standard_normal((5, 3))
+    lp = torch.tensor(z).log_softmax(1)
+    want = tnn.CTCLoss(blank=1, reduction="sum")(lp, torch.tensor([0, 2]), torch.tensor(5), torch.tensor(2))
+    got = enn.CTCLoss(blank=1, reduction="sum")(ember.tensor(z).log_softmax(1), ember.tensor([0, 2]),
+                                                ember.tensor(5), ember.tensor(2))
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
+    x = ember.tensor(np.random.default_rng(8).standard_normal((4, 2, 3)), requires_grad=True)
+    assert ember.autograd.gradcheck(
+        lambda x: EF.ctc_loss(x.log_softmax(2), ember.tensor([[1, 2], [2, 2]]), [4, 3], [2, 2]), (x,))
