@@ -1690,7 +1690,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     residuals for full-rank tall A (not with 'gelsy'), rank (not with 'gels'), singular values ('gelsd', 'gelss')."""
     _check_matrix("torch.linalg.lstsq", A, square=False)
     if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
-        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     driver = driver or "gelsy"
     if A.dtype != B.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected A and B to have the same dtype, but found A of type "
