@@ -127,7 +127,6 @@ class Optimizer:
                      "_optimizer_load_state_dict_post_hooks"):
             self.__dict__.setdefault(name, OrderedDict())
         self.__dict__.setdefault("_in_step", False)
-        self.defaults.setdefault("differentiable", False)
         for group in self.param_groups:
             for name, default in self.defaults.items():
                 if default is not required:
@@ -137,6 +136,7 @@ class Optimizer:
                 for key in self._scalar_state:
                     if p_state and key in p_state and not isinstance(p_state[key], Tensor):
                         p_state[key] = _scalar(float(p_state[key]))
+        self.defaults.setdefault("differentiable", False)  # as torch: in defaults, not in the groups that lack it
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("

@@ -51,11 +51,8 @@ def _numpy(v):
     return v.detach().numpy() if isinstance(v, torch.Tensor) else v.numpy() if isinstance(v, ember.Tensor) else v
 
 
-def _compare_state(mine, ref, loaded=False):
-    groups = mine["param_groups"]
-    if loaded:   # ember's Optimizer.__setstate__ gives every group the defaults' 'differentiable'; torch's does not
-        groups = [{k: v for k, v in g.items() if k != "differentiable"} for g in groups]
-    assert groups == [{k: v for k, v in g.items() if not loaded or k != "differentiable"} for g in ref["param_groups"]]
+def _compare_state(mine, ref):
+    assert mine["param_groups"] == ref["param_groups"]
     assert list(mine["state"]) == list(ref["state"])
     for i, r in ref["state"].items():
         s = mine["state"][i]
@@ -89,7 +86,7 @@ def test_resume_from_torch_state_dict(name):
             traj.append([w.detach().numpy().copy(), b.detach().numpy().copy()])
         results.append((traj, opt))
     _compare(results[0][0], results[1][0], 1e-12, 1e-12)
-    _compare_state(results[0][1].state_dict(), results[1][1].state_dict(), loaded=True)
+    _compare_state(results[0][1].state_dict(), results[1][1].state_dict())
 
 
 def test_adafactor_shapes():
