@@ -690,41 +690,14 @@ class LinalgVectorNormBackward0(Op):
         return scaled * where(zero, 0.0, g / where(zero, 1.0, out) ** (p - 1)), None, None, None
 
 
-class LinalgSvdBackward0(Op):
-    """The singular values of the matrices in the last two dims (the S of linalg.svd)."""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.u, s, ctx.vh = array_module(a).linalg.svd(a, full_matrices=False)
-        return s
-
-    @staticmethod
-    def backward(ctx, g):
-        return (_wrap(ctx.u) * g.unsqueeze(-2)) @ _wrap(ctx.vh)
-
-
-def _nuclear_norm(input, dim, keepdim):
-    """The sum of the singular values of the matrices in dims (a 2-tuple; all dims of a matrix by default)."""
-    if not input.is_floating_point():
-        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {_type_name(input)}")
-    if input.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    dims = tuple(range(input.ndim)) if dim is None else tuple(dim)
-    if len(dims) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
-    dims = tuple(_wrap_dim(int(d), input.ndim) for d in dims)
-    out = LinalgSvdBackward0.apply(input.movedim(dims, (-2, -1))).sum(-1)
-    return out.unsqueeze(builtins.min(dims)).unsqueeze(builtins.max(dims)) if keepdim else out
-
-
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm of input over dim (all elements by default); 'fro' is the 2-norm, 'nuc' the nuclear norm
     (the sum of singular values) of the matrices in dim."""
     if dtype is not None:
         input = input.to(dtype)
     if p == "nuc":
-        return _nuclear_norm(input, dim, keepdim)
+        from .linalg import matrix_norm  # linalg.py imports this module
+        return matrix_norm(input, "nuc", tuple(range(input.ndim)) if dim is None else dim, keepdim)
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input)}")

@@ -181,11 +181,9 @@ SPECS = [
     both("logcumsumexp_0d", lambda m, x: m.logcumsumexp(x, 0), SCALAR),
     # exp(200) overflows float32: only a stable form gives these (4 x 8: more than gradcheck takes)
     both("logcumsumexp_large", lambda m, x: m.logcumsumexp(x * 100, 1), [((4, 8),)], atol=1e-4),
-    # the singular vectors are constants of the backward: no second derivative
-    both("norm_nuc", lambda m, x: m.norm(x, "nuc"), [((3, 4),), ((4, 2),)], gradgrad=False),
-    both("norm_nuc_dims", lambda m, x: x.norm("nuc", dim=(0, 2)), [((2, 3, 4),)], gradgrad=False),
-    both("norm_nuc_keepdim", lambda m, x: m.norm(x, p="nuc", dim=(-1, 0), keepdim=True), [((2, 3, 4),)],
-         gradgrad=False),
+    both("norm_nuc", lambda m, x: m.norm(x, "nuc"), [((3, 4),), ((4, 2),)]),
+    both("norm_nuc_dims", lambda m, x: x.norm("nuc", dim=(0, 2)), [((2, 3, 4),)]),
+    both("norm_nuc_keepdim", lambda m, x: m.norm(x, p="nuc", dim=(-1, 0), keepdim=True), [((2, 3, 4),)]),
 ]
 
 
@@ -391,6 +389,32 @@ def test_median_of_empty_is_nan():
      r"Got: Long"),
     (lambda m: m.logsumexp(m.ones(3)), TypeError, r"logsumexp\(\) missing 1 required positional argument"),
     (lambda m: m.cumsum(m.ones(3)), TypeError, r"cumsum\(\) missing 1 required positional argument"),
+    (lambda m: m.aminmax(m.ones(0)), RuntimeError,
+     r"aminmax\(\): cannot compute aminmax over an empty dimension as the operation has no identity."),
+    (lambda m: m.aminmax(m.ones(0, 2), dim=0), IndexError, r"aminmax: Expected reduction dim 0 to have non-zero size."),
+    (lambda m: m.nanmedian(m.ones(0, 2), 0), IndexError, r"median\(\): Expected reduction dim 0 to have non-zero size."),
+    (lambda m: m.nanmean(m.tensor([1, 2])), RuntimeError,
+     r"nanmean\(\): expected input to have floating point or complex dtype but got Long"),
+    (lambda m: m.quantile(m.tensor([1, 2]), 0.5), RuntimeError,
+     r"quantile\(\) input tensor must be either float or double dtype"),
+    (lambda m: m.quantile(m.ones(2), 1.5), RuntimeError, r"quantile\(\) q must be in the range \[0, 1\] but got 1.5"),
+    (lambda m: m.quantile(m.ones(2), m.tensor([1.5, 0.2])), RuntimeError,
+     r"quantile\(\) q values must be in the range \[0, 1\]"),
+    (lambda m: m.quantile(m.ones(2), m.tensor([0.5], dtype=m.float64)), RuntimeError,
+     r"quantile\(\) q tensor must be same dtype as the input tensor"),
+    (lambda m: m.nanquantile(m.ones(2), m.tensor([[0.5]])), RuntimeError, r"quantile\(\) q must be a scalar or 1D tensor"),
+    (lambda m: m.quantile(m.ones(2), 0.5, interpolation="foo"), RuntimeError,
+     r"quantile\(\) interpolation must be one of linear, lower, higher, midpoint or nearest, but got foo"),
+    (lambda m: m.quantile(m.ones(0, 3), 0.5, dim=1), RuntimeError, r"quantile\(\) input tensor must be non-empty"),
+    (lambda m: m.logcumsumexp(m.tensor([1, 2]), 0), NotImplementedError,
+     r"\"logcumsumexp_out_cpu\" not implemented for 'Long'"),
+    (lambda m: m.cummax(m.ones(2), 1), IndexError,
+     r"Dimension out of range \(expected to be in range of \[-1, 0\], but got 1\)"),
+    (lambda m: m.norm(m.ones(2, 2, 2), "nuc"), RuntimeError, r"linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2"),
+    (lambda m: m.norm(m.ones(2), "nuc"), RuntimeError,
+     r"linalg.matrix_norm: The input tensor A must have at least 2 dimensions."),
+    (lambda m: m.norm(m.ones(2, 2, dtype=m.int64), "nuc"), RuntimeError,
+     r"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long"),
 ])
 def test_errors_match_torch(fn, exc, msg):
     with pytest.raises(exc, match=msg):
@@ -410,6 +434,113 @@ def test_second_derivative_of_var_std_logsumexp_norm_match_torch():
     for fn in (lambda m, x: x.var(1), lambda m, x: x.std(0), lambda m, x: m.logsumexp(x, 1),
                lambda m, x: x.norm(dim=1), lambda m, x: x.norm(3), lambda m, x: x.prod(1),
                lambda m, x: x.cumprod(1)):
+        res = []
+        for m in (ember, torch):
+            x = m.tensor(np.asarray(data), requires_grad=True)
+            g, = m.autograd.grad(fn(m, x).sum(), x, create_graph=True)
+            gg, = m.autograd.grad((g * g).sum(), x)
+            res.append(np.asarray(gg.tolist()))
+        np.testing.assert_allclose(res[0], res[1], rtol=1e-10, atol=1e-12)
+
+
+NAN = math.nan
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: m.nanmedian(x), lambda m, x: x.nanmedian(1).values, lambda m, x: m.nanmedian(x, 0, True).values,
+    lambda m, x: m.nansum(x), lambda m, x: x.nansum(1), lambda m, x: m.nanmean(x), lambda m, x: x.nanmean(0),
+    lambda m, x: m.quantile(x, 0.4, 1), lambda m, x: m.nanquantile(x, 0.4, 1),
+    lambda m, x: m.nanquantile(x, m.tensor([0.2, 0.8], dtype=x.dtype), 0, interpolation="nearest"),
+    lambda m, x: m.nanquantile(x, 0.5), lambda m, x: m.quantile(x, 0.5),
+    lambda m, x: tuple(m.cummax(x, 1)), lambda m, x: tuple(x.cummin(0)),
+])
+def test_nan_handling_matches_torch(fn):
+    data = [[1.0, NAN, 3.0, 0.5], [NAN, NAN, NAN, NAN], [2.0, -1.0, 2.0, 4.0], [1.0, 1.0, NAN, 0.0]]
+    res = []
+    for m in (ember, torch):
+        x = m.tensor(data, dtype=m.float64, requires_grad=True)
+        out = fn(m, x)
+        outs = out if isinstance(out, tuple) else (out,)
+        seed = [o for o in outs if o.requires_grad][0]
+        (seed.nan_to_num(0.0) if m is torch else m.where(seed.isnan(), 0.0, seed)).sum().backward()
+        res.append([np.asarray(o.tolist()) for o in outs] + [np.asarray(x.grad.tolist())])
+    for e, t in zip(*res):
+        np.testing.assert_array_equal(e, t)
+
+
+def test_nanmedian_indices_and_aminmax_values_with_nan_match_torch():
+    data = [[1.0, NAN, 3.0, 0.5], [2.0, -1.0, 2.0, 4.0], [1.0, 1.0, NAN, 0.0], [NAN, NAN, 7.0, NAN]]
+    for fn in (lambda m, x: tuple(x.nanmedian(1)), lambda m, x: tuple(m.nanmedian(x, 0, True)),
+               lambda m, x: tuple(m.aminmax(x, dim=1)), lambda m, x: tuple(x.aminmax())):
+        for e, t in zip(fn(ember, ember.tensor(data)), fn(torch, torch.tensor(data))):
+            np.testing.assert_array_equal(np.asarray(e.tolist()), np.asarray(t.tolist()))
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("aminmax", lambda m, x: sum(m.aminmax(x))),
+    ("aminmax_dim", lambda m, x: m.aminmax(x, dim=1).max),
+    ("nanmedian", lambda m, x: m.nanmedian(x)),
+    ("quantile", lambda m, x: m.quantile(x, 0.5, 1)),
+    ("cummax", lambda m, x: m.cummax(x, 1).values),
+    ("cummin", lambda m, x: x.cummin(0).values),
+])
+def test_ties_give_torch_gradients(name, fn):
+    data = [[3.0, 1.0, 3.0, -3.0], [2.0, 2.0, -1.0, 2.0], [1.0, 1.0, 1.0, 1.0]]
+    e, t = _grads(fn, data)
+    np.testing.assert_allclose(e, t)
+
+
+def test_cummax_cummin_indices_on_ties_and_nan_match_torch():
+    data = [1.0, 1.0, 0.0, 0.0, NAN, 0.0, NAN, 2.0]
+    for fn in (lambda m, x: m.cummax(x, 0), lambda m, x: x.cummin(0), lambda m, x: m.cummax(x.to(m.int32), 0)):
+        e, t = fn(ember, ember.tensor(data)), fn(torch, torch.tensor(data))
+        assert e.indices.tolist() == t.indices.tolist() and e.indices.dtype == ember.int64
+        np.testing.assert_array_equal(np.asarray(e.values.tolist()), np.asarray(t.values.tolist()))
+
+
+def test_logcumsumexp_is_stable():
+    data = [[1000.0, 1000.0, -1000.0], [-INF, -INF, 0.0], [-1000.0, 1000.0, -INF]]
+    e, t = ember.logcumsumexp(ember.tensor(data), 1), torch.logcumsumexp(torch.tensor(data), 1)
+    assert e.tolist() == t.tolist()
+
+
+def test_quantile_and_nan_reductions_give_torch_dtypes_and_shapes():
+    for fn in (lambda m: m.nansum(m.ones(2, 3, dtype=m.int32)), lambda m: m.nansum(m.ones(2, dtype=m.bool), 0),
+               lambda m: m.nanmedian(m.ones(2, 3, dtype=m.int64), 1).values,
+               lambda m: m.aminmax(m.ones(2, 3, dtype=m.int16), dim=0, keepdim=True).max,
+               lambda m: m.cummin(m.ones(3, dtype=m.uint8), 0).values,
+               lambda m: m.quantile(m.ones(2, 3), m.tensor([0.5, 0.1]), keepdim=True),
+               lambda m: m.quantile(m.ones(2, 3, 4), m.tensor([0.5]), dim=1, keepdim=True),
+               lambda m: m.nanquantile(m.ones(()), 0.5, keepdim=True), lambda m: m.nanmean(m.ones(0, 2), 0),
+               lambda m: m.nanmedian(m.ones(0))):
+        e, t = fn(ember), fn(torch)
+        assert tuple(e.shape) == tuple(t.shape) and str(e.dtype)[6:] == str(t.dtype)[6:]
+        np.testing.assert_array_equal(np.asarray(e.tolist()), np.asarray(t.tolist()))
+
+
+def test_new_grad_fn_names_and_result_types_match_torch():
+    pairs = [
+        (lambda m, x: m.aminmax(x).min, "AminmaxBackward0"), (lambda m, x: x.nanmedian(), "NanmedianBackward0"),
+        (lambda m, x: x.nanmedian(1).values, "NanmedianBackward1"), (lambda m, x: m.nansum(x, 1), "NansumBackward0"),
+        (lambda m, x: x.nanmean(), "DivBackward0"), (lambda m, x: m.cummax(x, 1).values, "CummaxBackward0"),
+        (lambda m, x: x.cummin(0).values, "CumminBackward0"), (lambda m, x: x.logcumsumexp(1), "LogcumsumexpBackward0"),
+        (lambda m, x: m.norm(x, "nuc"), "SumBackward1"),
+    ]
+    for fn, name in pairs:
+        e = fn(ember, ember.ones(2, 3, requires_grad=True))
+        t = fn(torch, torch.ones(2, 3, requires_grad=True))
+        assert e.grad_fn.name() == t.grad_fn.name() == name
+    x = ember.tensor([[1.0, 3.0], [2.0, 0.0]])
+    for r, kind in ((ember.aminmax(x), ember.return_types.aminmax), (x.nanmedian(0), ember.return_types.nanmedian),
+                    (x.cummax(0), ember.return_types.cummax), (ember.cummin(x, 1), ember.return_types.cummin)):
+        assert isinstance(r, kind)
+    assert ember.aminmax(x).min.item() == 0.0 and ember.aminmax(x).max.item() == 3.0
+
+
+def test_second_derivatives_of_new_reductions_match_torch():
+    data = [[0.3, -1.2, 2.0], [1.1, 0.4, -0.7]]
+    for fn in (lambda m, x: m.logcumsumexp(x, 1), lambda m, x: m.quantile(x, 0.3, 1) ** 2,
+               lambda m, x: m.cummax(x, 1).values ** 2, lambda m, x: m.nansum(x ** 3, 0)):
         res = []
         for m in (ember, torch):
             x = m.tensor(np.asarray(data), requires_grad=True)
