@@ -237,7 +237,7 @@ def _check_conv_args(fname, input, weight, bias, nd, groups, transposed):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fname}, but got input "
                            f"of size: {_size_str(input.shape)}")
     if weight.dim() != nd + 2:
-        raise RuntimeError(f"weight should have at least three dimensions" if weight.dim() < 3 else
+        raise RuntimeError("weight should have at least three dimensions" if weight.dim() < 3 else
                            f"Expected {nd + 2}-dimensional input for {nd + 2}-dimensional weight "
                            f"{_size_str(weight.shape)}, but got {input.dim()}-dimensional input of size "
                            f"{_size_str(input.shape)} instead")

@@ -298,3 +298,77 @@ def test_repr_matches_torch():
                            ("ConvTranspose2d", (4, 2, 3), dict(stride=2, output_padding=1, groups=2, dilation=2))]:
         assert repr(getattr(nn, name)(*args, **kw)) == repr(getattr(torch.nn, name)(*args, **kw))
     assert repr(nn.Conv2d(1, 6, 5)) == "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))"
+
+
+# ---- 3-d ------------------------------------------------------------------------------------------
+
+CONV3D = [dict(), dict(padding=1), dict(stride=2, padding=(1, 0, 1)), dict(dilation=(2, 1, 1)), dict(groups=2),
+          dict(padding="same"), dict(stride=(1, 2, 2), groups=2, padding=1)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("kw", CONV3D, ids=str)
+def test_conv3d_matches_torch(kw, dtype):
+    shapes = [(1, 2, 4, 4, 4), (4, 2 // kw.get("groups", 1), 2, 3, 2), (4,)]
+    _check(lambda x, w, b: F.conv3d(x, w, b, **kw), lambda x, w, b: torch.nn.functional.conv3d(x, w, b, **kw),
+           shapes, dtype)
+
+
+TRANSPOSED3D = [dict(), dict(stride=2, padding=1, output_padding=1), dict(groups=2, dilation=(2, 1, 1)),
+                dict(stride=(1, 2, 3), output_padding=(0, 1, 2))]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("kw", TRANSPOSED3D, ids=str)
+def test_conv_transpose3d_matches_torch(kw, dtype):
+    shapes = [(1, 2, 3, 2, 3), (2, 4 // kw.get("groups", 1), 2, 2, 3), (4,)]
+    _check(lambda x, w, b: F.conv_transpose3d(x, w, b, **kw),
+           lambda x, w, b: torch.nn.functional.conv_transpose3d(x, w, b, **kw), shapes, dtype)
+
+
+def test_conv3d_unbatched_gradcheck_and_gradgradcheck():
+    rng = np.random.default_rng(0)
+    x, w = (ember.tensor(rng.standard_normal(s), requires_grad=True) for s in ((2, 3, 3, 3), (2, 2, 2, 2, 2)))
+    for fn in (lambda x, w: F.conv3d(x, w, stride=2, padding=1), lambda x, w: F.conv_transpose3d(x, w, stride=2)):
+        assert gradcheck(fn, [x, w]) and gradgradcheck(fn, [x, w])
+    ye = F.conv3d(x, w, padding=1)
+    assert type(ye.grad_fn).__name__ == "ConvolutionBackward0"
+    yt = torch.nn.functional.conv3d(torch.tensor(x.detach().numpy()), torch.tensor(w.detach().numpy()), padding=1)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_conv3d_errors_match_torch():
+    tf = torch.nn.functional
+    x, w = np.zeros((1, 2, 3, 3, 3)), np.zeros((2, 2, 2, 2, 2))
+    for a, b, kw in [((1, 2, 3, 3), w.shape, {}), (x.shape, (2, 3, 2, 2, 2), {}), (x.shape, w.shape, dict(stride=0)),
+                     ((1, 2, 1, 3, 3), w.shape, {})]:
+        _torch_error(lambda: F.conv3d(ember.zeros(*a), ember.zeros(*b), **kw),
+                     lambda: tf.conv3d(torch.zeros(*a), torch.zeros(*b), **kw))
+    _torch_error(lambda: F.conv_transpose3d(ember.tensor(x), ember.tensor(w), output_padding=1),
+                 lambda: tf.conv_transpose3d(torch.tensor(x), torch.tensor(w), output_padding=1))
+
+
+LAYERS3D = [("Conv3d", (2, 4, 3), dict(padding=1), (1, 2, 4, 4, 4)),
+            ("Conv3d", (2, 4, (1, 2, 3)), dict(stride=2, groups=2, bias=False), (1, 2, 4, 4, 5)),
+            ("Conv3d", (2, 2, 3), dict(padding=1, padding_mode="replicate"), (1, 2, 4, 4, 4)),
+            ("Conv3d", (2, 2, 2), dict(padding="same", padding_mode="circular"), (1, 2, 3, 4, 4)),
+            ("ConvTranspose3d", (2, 4, 2), dict(stride=2, output_padding=1), (1, 2, 3, 2, 2))]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name, args, kw, shape", LAYERS3D, ids=lambda v: str(v))
+def test_conv3d_layers_match_torch(name, args, kw, shape, dtype):
+    test_conv_layers_match_torch(name, args, kw, shape, dtype)
+
+
+@pytest.mark.parametrize("name", ["Conv3d", "ConvTranspose3d"])
+def test_conv3d_default_init_statistics_match_torch(name):
+    torch.manual_seed(0)
+    e, t = getattr(nn, name)(8, 64, 3), getattr(torch.nn, name)(8, 64, 3)
+    assert tuple(e.weight.shape) == tuple(t.weight.shape) and tuple(e.bias.shape) == tuple(t.bias.shape)
+    a, b = e.weight.detach().numpy(), t.weight.detach().numpy()
+    assert abs(np.abs(a).max() - np.abs(b).max()) < 0.01 * np.abs(b).max()
+    assert abs(a.std() - b.std()) < 0.05 * b.std() and abs(a.mean()) < 0.05 * b.std()
+    fan_in = t.weight.shape[1] * 27
+    assert np.abs(e.bias.detach().numpy()).max() <= 1 / np.sqrt(fan_in)
+    assert np.abs(t.bias.detach().numpy()).max() <= 1 / np.sqrt(fan_in)

@@ -203,3 +203,148 @@ def test_pool_layers_return_indices():
     for name in ("MaxPool2d", "AdaptiveMaxPool2d"):
         e, t = getattr(nn, name)(2, return_indices=True), getattr(torch.nn, name)(2, return_indices=True)
         _check_distinct(e, t, (1, 2, 4, 6))
+
+
+# ---- 3-d pooling, LP pooling, unpooling -----------------------------------------------------------
+
+MAX3D = [dict(kernel_size=2), dict(kernel_size=(2, 3, 2), stride=1, padding=1),
+         dict(kernel_size=2, stride=(1, 2, 1), dilation=(1, 1, 2), ceil_mode=True),
+         dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shape", [(1, 2, 4, 4, 5), (2, 4, 5, 4)])
+@pytest.mark.parametrize("kw", MAX3D, ids=str)
+def test_max_pool3d_matches_torch(kw, shape, dtype):
+    _check_distinct(lambda x: F.max_pool3d(x, return_indices=True, **kw),
+                    lambda x: TF.max_pool3d(x, return_indices=True, **kw), shape, dtype)
+
+
+AVG3D = [dict(kernel_size=2), dict(kernel_size=(3, 2, 3), stride=1, padding=1),
+         dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+         dict(kernel_size=2, stride=(1, 2, 2), divisor_override=3)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("kw", AVG3D, ids=str)
+def test_avg_pool3d_matches_torch(kw, dtype):
+    _check(lambda x: F.avg_pool3d(x, **kw), lambda x: TF.avg_pool3d(x, **kw), [(1, 2, 4, 5, 4)], dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("size, out", [((4, 4, 4), 2), ((5, 4, 7), (3, None, 2)), ((3, 4, 2), (5, 1, 3))])
+def test_adaptive_pool3d_matches_torch(size, out, dtype):
+    _check(lambda x: F.adaptive_avg_pool3d(x, out), lambda x: TF.adaptive_avg_pool3d(x, out), [(1, 2) + size], dtype)
+    _check_distinct(lambda x: F.adaptive_max_pool3d(x, out, True), lambda x: TF.adaptive_max_pool3d(x, out, True),
+                    (2,) + size, dtype)
+
+
+def test_with_indices_forms_match_torch():
+    for name, args in [("max_pool1d_with_indices", (2,)), ("max_pool2d_with_indices", (2, 1)),
+                       ("max_pool3d_with_indices", (2,)), ("adaptive_max_pool1d_with_indices", (3,)),
+                       ("adaptive_max_pool2d_with_indices", ((2, 3),)),
+                       ("adaptive_max_pool3d_with_indices", (2,))]:
+        shape = (2, 3, 5) if "1d" in name else (2, 4, 5, 6) if "2d" in name else (1, 2, 4, 4, 5)
+        _check_distinct(lambda x: getattr(F, name)(x, *args), lambda x: getattr(TF, name)(x, *args), shape)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("nd, norm, kw", [(1, 2, dict(kernel_size=3)), (1, 3, dict(kernel_size=2, stride=1)),
+                                          (2, 2, dict(kernel_size=(2, 3), stride=1)), (2, 1.5, dict(kernel_size=2)),
+                                          (2, float("inf"), dict(kernel_size=2)), (3, 2, dict(kernel_size=2)),
+                                          (3, 3, dict(kernel_size=(1, 2, 2), stride=1, ceil_mode=True))], ids=str)
+def test_lp_pool_matches_torch(nd, norm, kw, dtype):
+    name = f"lp_pool{nd}d"
+    shape = (2, 3, 7)[:2] + (5, 6, 4)[:nd]
+    # positive inputs: a fractional power of a negative window sum is NaN in both
+    _check(lambda x: getattr(F, name)(x.abs() + 0.1, norm, **kw), lambda x: getattr(TF, name)(x.abs() + 0.1, norm, **kw),
+           [shape], dtype)
+
+
+@pytest.mark.parametrize("nd, kw", [(1, dict(kernel_size=2)), (1, dict(kernel_size=3, stride=2, padding=1)),
+                                    (2, dict(kernel_size=2)), (2, dict(kernel_size=(2, 3), stride=1, padding=1)),
+                                    (3, dict(kernel_size=2)), (3, dict(kernel_size=2, stride=(1, 2, 2)))], ids=str)
+def test_max_unpool_matches_torch(nd, kw):
+    pool, unpool = f"max_pool{nd}d", f"max_unpool{nd}d"
+    shape = (2, 3) + (5, 4, 6)[:nd]
+
+    def run(mod):
+        def fn(x):
+            out, idx = getattr(mod, pool)(x, return_indices=True, **kw)
+            return getattr(mod, unpool)(out * 2, idx, **kw)
+        return fn
+    _check_distinct(run(F), run(TF), shape)
+
+
+def test_max_unpool_output_size_and_errors():
+    x = _distinct((1, 1, 5, 5))
+    te, ee = TF.max_pool2d(torch.tensor(x), 2, return_indices=True), F.max_pool2d(ember.tensor(x), 2, return_indices=True)
+    yt, ye = TF.max_unpool2d(*te, 2, output_size=(5, 5)), F.max_unpool2d(*ee, 2, output_size=(5, 5))
+    np.testing.assert_array_equal(ye.numpy(), yt.numpy())
+    _torch_error(lambda: F.max_unpool2d(*ee, 2, output_size=(9, 9)), lambda: TF.max_unpool2d(*te, 2, output_size=(9, 9)),
+                 ValueError)
+    _torch_error(lambda: F.max_unpool2d(*ee, 2, output_size=(1, 2, 3)),
+                 lambda: TF.max_unpool2d(*te, 2, output_size=(1, 2, 3)), ValueError)
+    _torch_error(lambda: F.max_unpool2d(ee[0], ee[1].double(), 2), lambda: TF.max_unpool2d(te[0], te[1].double(), 2))
+    _torch_error(lambda: F.max_unpool2d(ee[0], ee[1][..., :1], 2), lambda: TF.max_unpool2d(te[0], te[1][..., :1], 2))
+    _torch_error(lambda: F.max_unpool3d(ember.zeros(1, 1, 2, 2, 2), ember.zeros(1, 1, 2, 2, 2, dtype=ember.int64) + 99, 2),
+                 lambda: TF.max_unpool3d(torch.zeros(1, 1, 2, 2, 2), torch.zeros(1, 1, 2, 2, 2, dtype=torch.int64) + 99, 2))
+
+
+def test_pool3d_gradcheck_and_names():
+    x = ember.tensor(_distinct((1, 2, 4, 4, 4)), requires_grad=True)
+    t = torch.tensor(_distinct((1, 2, 4, 4, 4)), requires_grad=True)
+    for fn, name in [(lambda f, x: f.max_pool3d(x, 2, 1), "MaxPool3DWithIndicesBackward0"),
+                     (lambda f, x: f.avg_pool3d(x, 3, 2, 1), "AvgPool3DBackward0"),
+                     (lambda f, x: f.adaptive_avg_pool3d(x, 3), "AdaptiveAvgPool3DBackward0"),
+                     (lambda f, x: f.adaptive_max_pool3d(x, 3), "AdaptiveMaxPool3DBackward0"),
+                     (lambda f, x: f.max_unpool3d(*f.max_pool3d(x, 2, return_indices=True), 2),
+                      "MaxUnpool3DBackward0")]:
+        assert type(fn(F, x).grad_fn).__name__ == type(fn(TF, t).grad_fn).__name__ == name
+        assert gradcheck(lambda x: fn(F, x), [x]) and gradgradcheck(lambda x: fn(F, x), [x])
+    assert gradcheck(lambda x: F.lp_pool2d(x.abs() + 0.5, 2, 2), [x[0]])
+
+
+@pytest.mark.parametrize("efn, tfn", [
+    (lambda f, m: f.max_pool3d(m.zeros(1, 2, 3, 3, 3), (2, 2)), None),
+    (lambda f, m: f.max_pool3d(m.zeros(1, 2, 3, 3, 3), 2, stride=(1, 1)), None),
+    (lambda f, m: f.max_pool3d(m.zeros(1, 2, 3, 3, 3), 2, dilation=0), None),
+    (lambda f, m: f.max_pool3d(m.zeros(1, 2, 3, 3, 3), 2, padding=2), None),
+    (lambda f, m: f.max_pool3d(m.zeros(2, 3, 3), 2), None),
+    (lambda f, m: f.max_pool3d(m.zeros(1, 2, 1, 3, 3), 2), None),
+    (lambda f, m: f.avg_pool3d(m.zeros(1, 2, 1, 3, 3), 2), None),
+    (lambda f, m: f.avg_pool3d(m.zeros(1, 2, 3, 3, 3), (2, 2)), None),
+    (lambda f, m: f.avg_pool3d(m.zeros(1, 2, 3, 3, 3), 0), None),
+    (lambda f, m: f.adaptive_avg_pool3d(m.zeros(2, 3, 3), 2), None),
+    (lambda f, m: f.adaptive_max_pool3d(m.zeros(2, 3, 3), 2), None),
+    (lambda f, m: f.adaptive_max_pool3d(m.zeros(2, 3, 3, 3), (2, 2)), None),
+])
+def test_pool3d_errors_match_torch(efn, tfn):
+    _torch_error(lambda: efn(F, ember), lambda: efn(TF, torch))
+
+
+LAYERS3D = [("MaxPool3d", (2,), dict()), ("MaxPool3d", ((2, 3, 2),), dict(stride=1, padding=1, ceil_mode=True)),
+            ("AvgPool3d", (2,), dict()), ("AvgPool3d", ((2, 3, 2), 1, 1, True, False, 3), dict()),
+            ("AdaptiveAvgPool3d", ((2, None, 3),), dict()), ("AdaptiveMaxPool3d", (2,), dict()),
+            ("LPPool1d", (2, 3), dict()), ("LPPool2d", (1.5, (2, 3), 1, True), dict()), ("LPPool3d", (2, 2), dict())]
+
+
+@pytest.mark.parametrize("name, args, kw", LAYERS3D, ids=lambda v: str(v))
+def test_pool3d_layers_match_torch(name, args, kw):
+    e, t = getattr(nn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw)
+    assert repr(e) == repr(t)
+    shape = (2, 3, 7) if name.endswith("1d") else (2, 3, 6, 7) if name.endswith("2d") else (1, 2, 4, 5, 6)
+    if name.startswith("LP"):
+        _check(lambda x: e(x.abs() + 0.1), lambda x: t(x.abs() + 0.1), [shape])
+    else:
+        _check_distinct(e, t, shape)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_max_unpool_layers_match_torch(nd):
+    pe, pt = getattr(nn, f"MaxPool{nd}d")(2, return_indices=True), getattr(torch.nn, f"MaxPool{nd}d")(2, return_indices=True)
+    ue, ut = getattr(nn, f"MaxUnpool{nd}d")(2), getattr(torch.nn, f"MaxUnpool{nd}d")(2)
+    assert repr(ue) == repr(ut)
+    assert repr(getattr(nn, f"MaxUnpool{nd}d")(3, 2, 1)) == repr(getattr(torch.nn, f"MaxUnpool{nd}d")(3, 2, 1))
+    shape = (1, 2) + (5, 4, 6)[:nd]
+    _check_distinct(lambda x: ue(*pe(x), output_size=shape), lambda x: ut(*pt(x), output_size=shape), shape)
