@@ -22,6 +22,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """The p-norm distance between the rows (last dim) of x1 and x2: ||x1 - x2 + eps||_p."""
+    from .shape import broadcast_tensors
+    try:
+        np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    except ValueError:
+        broadcast_tensors(x1, x2)   # raises PyTorch's message for shapes that do not broadcast
     dim = max(x1.dim(), x2.dim()) - 1
     return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)
 
