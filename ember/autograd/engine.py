@@ -33,19 +33,25 @@ def _walk(roots, targets):
                     else:
                         deps[nxt] = c + 1
         return deps, None
-    # post-order walk with an explicit stack, then mark nodes that lead to a target
-    order, seen, stack = [], set(roots), [(r, 0) for r in reversed(roots)]
-    while stack:
-        node, i = stack.pop()
-        nf = node.next_functions
-        while i < len(nf) and (nf[i][0] is None or nf[i][0] in seen):
-            i += 1
-        if i < len(nf):
-            stack.append((node, i + 1))
-            seen.add(nf[i][0])
-            stack.append((nf[i][0], 0))
-        else:
-            order.append(node)
+    # post-order walk with an explicit stack (a node comes after everything it leads to, even when that is
+    # another root), then mark nodes that lead to a target
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, 0)]
+        while stack:
+            node, i = stack.pop()
+            nf = node.next_functions
+            while i < len(nf) and (nf[i][0] is None or nf[i][0] in seen):
+                i += 1
+            if i < len(nf):
+                stack.append((node, i + 1))
+                seen.add(nf[i][0])
+                stack.append((nf[i][0], 0))
+            else:
+                order.append(node)
     run, needed = set(), set()
     for node in order:
         if any(nxt in needed for nxt, _ in node.next_functions):

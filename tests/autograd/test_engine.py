@@ -147,6 +147,22 @@ def test_autograd_grad_unused_and_non_leaf_inputs():
     assert gw.tolist() == [0.0, 0.0]
 
 
+@pytest.mark.parametrize("order", ["leaf-side root last", "leaf-side root first"])
+def test_grad_of_several_outputs_when_one_output_feeds_another(order):
+    """A root that also lies on another root's path gets both its seed and the gradient flowing into it."""
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        outputs, seeds = [(y * y).sum(), y], [lib.tensor(1.0), lib.tensor([1.0, 3.0])]
+        if order == "leaf-side root first":
+            outputs, seeds = outputs[::-1], seeds[::-1]
+        gx, gy = lib.autograd.grad(outputs, [x, y], seeds, retain_graph=True)
+        lib.autograd.backward(outputs, seeds, inputs=[x])
+        results.append([gx.tolist(), gy.tolist(), x.grad.tolist()])
+    assert results[0] == results[1] == [[10.0, 22.0], [5.0, 11.0], [10.0, 22.0]]
+
+
 def test_grad_prunes_branches_it_does_not_need():
     x = ember.tensor([1.0, 2.0], requires_grad=True)
     w = ember.tensor([1.0, 2.0], requires_grad=True)
