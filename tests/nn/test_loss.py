@@ -413,6 +413,12 @@ def test_triplet_margin_with_distance_loss_matches_torch(swap, reduction):
                                                                reduction=reduction), [a, p, n], [0, 1, 2])
 
 
+def test_triplet_margin_with_distance_repr_as_torch():
+    assert repr(enn.TripletMarginWithDistanceLoss()) == repr(tnn.TripletMarginWithDistanceLoss())
+    assert repr(enn.TripletMarginWithDistanceLoss(margin=0.5, swap=True)) == \
+        repr(tnn.TripletMarginWithDistanceLoss(margin=0.5, swap=True))
+
+
 def test_triplet_margin_with_distance_errors_as_torch():
     for ctor in [lambda m: m.TripletMarginWithDistanceLoss(margin=0)]:
         with pytest.raises(ValueError) as want:
