@@ -1,2 +1,9 @@
 """Every differentiable operation, by family; importing a family attaches its Tensor methods."""
-from . import pointwise, reduce, shape, index, linalg, inplace  # noqa: F401
+import warnings
+
+# as torch, ops give inf and nan silently: NumPy's floating-point warnings are ignored when ember's own code
+# triggers them (the user's own NumPy calls still warn)
+warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow|underflow) encountered",
+                        RuntimeWarning, r"ember\.")
+
+from . import pointwise, reduce, shape, index, linalg, inplace  # noqa: E402,F401

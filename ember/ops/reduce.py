@@ -6,11 +6,13 @@ import warnings
 
 import numpy as np
 
+from .. import _creation
 from .._creation import arange
 from .._device import array_module
-from .._dtype import get_default_dtype, int64
+from .._dtype import bool as bool_, get_default_dtype, int64
 from .._tensor import Tensor, _wrap, _wrap_dim
 from .. import return_types
+from ..autograd import grad_mode
 from ..autograd.function import Op, as_array
 from .pointwise import maximum, minimum, where
 
@@ -152,6 +154,14 @@ def _prod_grad(g, x, out, dim):
     zero = x == 0
     if not zero.any():
         return g * out / x
+    if grad_mode.state.enabled:
+        # create_graph: the products of the elements before and after each one, differentiable whatever the
+        # zeros (out / x is not: its derivative misses the other zeros), as torch
+        n = x.shape[dim]
+        pos = arange(n, device=x.device).reshape([n if d == dim else 1 for d in range(x.ndim)])
+        before = where(pos == 0, 1.0, x.roll(1, dim)).cumprod(dim)
+        after = where(pos == n - 1, 1.0, x.roll(-1, dim)).flip(dim).cumprod(dim).flip(dim)
+        return g * before * after
     # NOTE: only the first zero of a slice gets the product of the others; out / x is 0 / 1 elsewhere
     first = zero & (zero.cumsum(dim) == 1)
     others = where(first, 1.0, x).prod(dim, keepdim=True)
@@ -781,6 +791,15 @@ class CumprodBackward0(Op):
         zero = x == 0
         if not zero.any():
             return _reverse_cumsum(g * out, dim) / x, None
+        if grad_mode.state.enabled:
+            # create_graph: out / x loses how the gradient after a zero depends on later zeros; use the
+            # definition, grad_i = sum_{k >= i} g_k prod_{j <= k, j != i} x_j, on an n x n block (O(n^2))
+            n = x.shape[dim]
+            eye = _creation.eye(n, dtype=bool_, device=x.device)
+            rows = where(eye, 1.0, x.movedim(dim, -1).unsqueeze(-2))   # [..., i, j]: x_j, with 1 at j == i
+            after = _creation.ones(n, n, dtype=bool_, device=x.device).triu()   # k >= i
+            gi = (rows.cumprod(-1) * where(after, g.movedim(dim, -1).unsqueeze(-2), 0.0)).sum(-1)
+            return gi.movedim(-1, dim), None
         # NOTE: outputs from the first zero on depend on that zero through the product of the others;
         # elsewhere out / x is exact (it is 0 after the first zero, and x is nonzero before it)
         first = zero & (zero.cumsum(dim) == 1)

@@ -1,5 +1,7 @@
 """Pointwise ops: values and gradients against torch, gradcheck and gradgradcheck (tests/oracle.py)."""
 import operator
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -147,3 +149,13 @@ def test_erf_and_sigmoid_at_extremes_match_torch():
     for e_fn, t_fn in ((ember.erf, torch.erf), (ember.sigmoid, torch.sigmoid)):
         np.testing.assert_allclose(e_fn(ember.tensor(x)).numpy(), t_fn(torch.tensor(x)).numpy(), rtol=1e-14,
                                    atol=1e-300)
+
+
+def test_ops_give_inf_and_nan_silently_as_torch():
+    """NumPy's floating-point warnings from ember's ops are ignored (even under -W error); the user's own are not."""
+    code = ("import ember, numpy, warnings\n"
+            "r = [(ember.tensor([0., 1.]).log() / 0).tolist(), ember.tensor([1e30]).float().exp().tolist()]\n"
+            "print(r)\n"
+            "try:\n    numpy.log(numpy.zeros(1))\nexcept RuntimeWarning as w:\n    print('user warned:', w)\n")
+    run = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout == "[[-inf, nan], [inf]]\nuser warned: divide by zero encountered in log\n"
