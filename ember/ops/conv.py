@@ -724,11 +724,13 @@ class AdaptiveAvgPool2DBackwardBackward0(AdaptiveAvgPool2DBackward0):
 
 class _Separable(Op):
     """x (..., *spatial) with the matrices `mats` (out, in) applied along its last len(mats) dims (one tensordot
-    each); `pair` is (this op's class, its adjoint's class): the backward applies the transposed matrices."""
+    each); `pair` is (this op's class, its adjoint's class): the backward applies the transposed matrices, or the
+    matrices `adjoint` where given (PyTorch's nearest upsampling has a backward that is not its forward's adjoint)."""
 
     @staticmethod
-    def forward(ctx, x, mats, pair):
+    def forward(ctx, x, mats, pair, adjoint=None):
         ctx.mats, ctx.pair = mats, pair
+        ctx.adjoint = tuple(m.T for m in mats) if adjoint is None else adjoint
         xp, nd = array_module(x), len(mats)
         for k, m in enumerate(mats):
             axis = x.ndim - nd + k
@@ -738,7 +740,7 @@ class _Separable(Op):
     @staticmethod
     def backward(ctx, g):
         fwd, adj = ctx.pair
-        return adj.apply(g, tuple(m.T for m in ctx.mats), (adj, fwd)), None, None
+        return adj.apply(g, ctx.adjoint, (adj, fwd), ctx.mats), None, None, None
 
 
 def separable_pair(name):

@@ -39,16 +39,18 @@ def _cubic_weights(t, a=-0.75):
     return [far(t + 1), near(t), near(1 - t), far(2 - t)]
 
 
-def _axis_matrix(mode, n_in, n_out, align_corners, scale, dtype):
+def _axis_matrix(mode, n_in, n_out, align_corners, scale, dtype, shortcut=False):
     """The (n_out, n_in) matrix that resamples one dim as PyTorch's CPU kernels do (nearest modes index in float32;
-    the linear modes compute their weights in the input's precision). scale: the user's scale_factor or None."""
+    the linear modes compute their weights in the input's precision). scale: the user's scale_factor or None.
+    shortcut: 'nearest' maps n_out == n_in and n_out == 2 * n_in by index arithmetic whatever the scale (as
+    PyTorch's 2-d forward and every backward do)."""
     dst = np.arange(n_out)
     m = np.zeros((n_out, n_in), dtype=dtype)
     if mode in ("nearest", "nearest-exact"):
         ratio = np.float32(1.0 / scale) if scale else np.float32(n_in) / np.float32(n_out)
         pos = dst.astype(np.float32) + np.float32(0.5 if mode == "nearest-exact" else 0)
         src = np.minimum(np.floor(pos * ratio).astype(np.int64), n_in - 1)
-        if mode == "nearest" and n_out in (n_in, 2 * n_in):
+        if shortcut and n_out in (n_in, 2 * n_in):
             src = dst * n_in // n_out
         m[dst, src] = 1
         return m
@@ -145,10 +147,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return (_conv.adaptive_avg_pool1d, _conv.adaptive_avg_pool2d, _conv.adaptive_avg_pool3d)[nd - 1](input, out)
     xp, dtype = array_module(input._data), input._data.dtype
     scales = scales or [None] * nd
-    mats = tuple(xp.asarray(_axis_matrix(mode, n, o, align_corners, s, dtype))
+    mats = tuple(xp.asarray(_axis_matrix(mode, n, o, align_corners, s, dtype, nd == 2))
                  for n, o, s in zip(input.shape[2:], out, scales))
+    adjoint = None
+    if mode == "nearest" and nd != 2:
+        adjoint = tuple(xp.asarray(_axis_matrix(mode, n, o, align_corners, s, dtype, True).T)
+                        for n, o, s in zip(input.shape[2:], out, scales))
     pair = _RESAMPLE_OPS[mode, nd]
-    return pair[0].apply(input, mats, pair)
+    return pair[0].apply(input, mats, pair, adjoint)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -404,20 +410,21 @@ def affine_grid(theta, size, align_corners=None):
         warnings.warn(_GRID_WARNING, stacklevel=2)
         align_corners = False
     if not theta.is_floating_point():
-        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
-    size = [int(s) for s in size]
+        raise ValueError(f"Expected theta to have floating point type, but got torch.{str(theta.dtype)[6:]}")
+    given, size = size, [int(s) for s in size]
     if len(size) in (4, 5):
         nd = len(size) - 2
         if theta.dim() != 3 or theta.shape[-2] != nd or theta.shape[-1] != nd + 1:
-            raise ValueError(f"Expected a batch of {nd}D affine matrices of shape Nx{nd}x{nd + 1} for size {size}. "
-                             f"Got {theta.shape}.")
+            shape = ", ".join(str(s) for s in theta.shape)
+            raise ValueError(f"Expected a batch of {nd}D affine matrices of shape Nx{nd}x{nd + 1} for size {given}. "
+                             f"Got torch.Size([{shape}]).")
     else:
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {size}.")
+                                  f"respectively. Got size {given}.")
     if align_corners and min(size[2:]) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
                       "affine_grid for details.", stacklevel=2)
     elif min(size) <= 0:
-        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+        raise ValueError(f"Expected non-zero, positive output size. Got {given}")
     return AffineGridGeneratorBackward0.apply(theta, tuple(size), bool(align_corners))
