@@ -1,7 +1,7 @@
 """Parameter: a Tensor that a Module registers as a learnable weight when assigned as its attribute."""
 from .._tensor import Tensor, _wrap, _init
 
-__all__ = ["Parameter"]
+__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
 
 
 class Parameter(Tensor):
@@ -41,3 +41,95 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(array, requires_grad):
     return Parameter(_wrap(array), requires_grad)
+
+
+class UninitializedTensorMixin:
+    """What uninitialised parameters and buffers share: no shape until materialize() gives them one."""
+    __slots__ = ()
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the tensor storage of shape (uninitialised values) and turn it into cls_to_become."""
+        from .._creation import empty
+        self.data = empty(shape, device=self.device if device is None else device,
+                          dtype=self.dtype if dtype is None else dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
+                           "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+                           "initialized one. Call `forward` to initialize the parameters before accessing their "
+                           "attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+                           "initialize the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def _converted(self, method, *args, **kwargs):
+        """Dtype and device changes keep the tensor uninitialised (Module.to() and friends rely on it)."""
+        out = getattr(Tensor, method)(self, *args, **kwargs)
+        return out if out is self else type(self)(self._requires_grad, out.device, out.dtype)
+
+    def to(self, *args, **kwargs):
+        return self._converted("to", *args, **kwargs)
+
+    def float(self):
+        return self._converted("float")
+
+    def double(self):
+        return self._converted("double")
+
+    def half(self):
+        return self._converted("half")
+
+    def cpu(self):
+        return self._converted("cpu")
+
+    def cuda(self, device=None):
+        return self._converted("cuda", device)
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self._requires_grad, self.device, self.dtype)
+        return memo[id(self)]
+
+    def __reduce_ex__(self, protocol):
+        return (type(self), (self._requires_grad,))
+
+
+def is_lazy(param):
+    """Whether param is an UninitializedParameter or UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is not known yet: lazy modules materialize it on their first forward."""
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        from .._creation import empty
+        p = Tensor.__new__(cls)
+        _init(p, empty(0, device=device, dtype=dtype)._data, requires_grad)
+        return p
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet: lazy modules materialize it on their first forward."""
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        from .._creation import empty
+        b = Tensor.__new__(cls)
+        _init(b, empty(0, device=device, dtype=dtype)._data, requires_grad)
+        return b
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        pass

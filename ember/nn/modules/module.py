@@ -1,4 +1,5 @@
 """Module: the base class of every layer and model, as PyTorch's nn.Module."""
+import functools
 from collections import OrderedDict, namedtuple
 
 from ..._tensor import Tensor
@@ -130,6 +131,7 @@ class Module:
         setattr_(self, "_forward_hooks_always_called", set())
         setattr_(self, "_backward_pre_hooks", OrderedDict())
         setattr_(self, "_backward_hooks", OrderedDict())
+        setattr_(self, "_load_state_dict_pre_hooks", OrderedDict())
 
     def forward(self, *input):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
@@ -434,10 +436,13 @@ class Module:
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        missing, unexpected, errors = [], [], []
+        for mod_prefix, m in self.named_modules():
+            for hook in m._load_state_dict_pre_hooks.values():
+                hook(state_dict, mod_prefix + "." if mod_prefix else "", {}, strict, missing, unexpected, errors)
         own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = []
+        missing += [k for k in own if k not in state_dict]
+        unexpected += [k for k in state_dict if k not in own]
         if strict:
             if missing:
                 errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
@@ -529,6 +534,12 @@ class Module:
         """hook(module, args, output) -> None or a new output (with_kwargs: hook(module, args, kwargs, output))."""
         return self._hook(self._forward_hooks, hook, prepend, _forward_hooks_with_kwargs=with_kwargs,
                           _forward_hooks_always_called=always_call)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs), called
+        by load_state_dict before any check (with_module: the module comes first)."""
+        return self._hook(self._load_state_dict_pre_hooks, functools.partial(hook, self) if with_module else hook,
+                          False)
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
         """hook(module, grad_output) -> None or new grad_output, called before the module's gradients."""
