@@ -1,7 +1,7 @@
 """Resampling and rearranging images (torch.nn.functional forms): interpolate and its deprecated upsample aliases,
 pixel_shuffle / pixel_unshuffle, channel_shuffle, grid_sample and affine_grid.
 
-Without antialiasing every interpolate mode is separable and linear: the output is the input with one
+Every interpolate mode (antialiased bilinear and bicubic too) is separable and linear: the output is the input with one
 (out, in) matrix applied along each spatial dim, so one Op (conv.py's _Separable, a tensordot per dim) serves
 all modes and its adjoint is the same Op with the matrices transposed. grid_sample is composed of tensor ops around one
 gather, so it is differentiable in input and grid to any order.
@@ -26,17 +26,24 @@ _MODES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Line
           "bicubic": "Bicubic", "trilinear": "Trilinear"}
 _RESAMPLE_OPS = {(mode, n): _conv.separable_pair(f"Upsample{name}{n}D") for mode, name in _MODES.items()
                  for n in (1, 2, 3)}
+_RESAMPLE_OPS.update({(f"{mode}-aa", 2): _conv.separable_pair(f"Upsample{_MODES[mode]}2DAa")
+                      for mode in ("bilinear", "bicubic")})
 _NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5, "bicubic": 4}
 
 
-def _cubic_weights(t, a=-0.75):
-    """The four cubic-convolution weights (Keys, a = -0.75) of the taps at -1, 0, 1, 2 for fractions t."""
-    def near(x):
-        return ((a + 2) * x - (a + 3)) * x * x + 1
+def _keys_near(x, a):
+    """Keys' cubic convolution kernel on |x| <= 1."""
+    return ((a + 2) * x - (a + 3)) * x * x + 1
 
-    def far(x):
-        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+def _keys_far(x, a):
+    """Keys' cubic convolution kernel on 1 < |x| < 2."""
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+
+def _cubic_weights(t, a=-0.75):
+    """The four cubic-convolution weights of the taps at -1, 0, 1, 2 for fractions t (PyTorch's a = -0.75)."""
+    return [_keys_far(t + 1, a), _keys_near(t, a), _keys_near(1 - t, a), _keys_far(2 - t, a)]
 
 
 def _axis_matrix(mode, n_in, n_out, align_corners, scale, dtype, shortcut=False):
@@ -72,6 +79,36 @@ def _axis_matrix(mode, n_in, n_out, align_corners, scale, dtype, shortcut=False)
     i1 = np.where(i0 < n_in - 1, i0 + 1, i0)
     np.add.at(m, (dst, i0), 1 - frac)
     np.add.at(m, (dst, i1), frac)
+    return m
+
+
+def _antialias_matrix(mode, n_in, n_out, align_corners, scale, dtype):
+    """The (n_out, n_in) matrix of PyTorch's antialiased resampling of one dim: the triangle (bilinear) or Keys
+    a = -0.5 cubic (bicubic) filter, stretched by the scale when downsampling, normalised per output."""
+    t = np.dtype(dtype).type
+    if align_corners:
+        ratio = t(n_in - 1) / t(n_out - 1) if n_out > 1 else t(0)
+    else:
+        ratio = t(1.0 / scale) if scale else t(n_in) / t(n_out)
+    size = 2 if mode == "bilinear" else 4
+    support = size * 0.5 * ratio if ratio >= 1 else size * 0.5
+    inv = 1 / ratio if ratio >= 1 else t(1)
+    center = ratio * (np.arange(n_out).astype(dtype) + t(0.5))
+    lo = np.maximum((center - support + 0.5).astype(np.int64), 0)
+    hi = np.minimum((center + support + 0.5).astype(np.int64), n_in)
+    pos = lo[:, None] + np.arange(int(math.ceil(support)) * 2 + 1)
+    inside = pos < hi[:, None]
+    x = np.abs((pos - center[:, None] + t(0.5)) * inv)
+    if mode == "bilinear":
+        w = np.maximum(1 - x, 0)
+    else:
+        w = np.where(x < 1, _keys_near(x, -0.5), np.where(x < 2, _keys_far(x, -0.5), 0))
+    w = np.where(inside, w, 0).astype(dtype)
+    total = w.sum(axis=1, keepdims=True)
+    w = np.where(total != 0, w / np.where(total != 0, total, 1), w)
+    m = np.zeros((n_out, n_in), dtype=dtype)
+    rows = np.broadcast_to(np.arange(n_out)[:, None], pos.shape)
+    np.add.at(m, (rows[inside], pos[inside]), w[inside])
     return m
 
 
@@ -117,7 +154,7 @@ def _output_size(input, size, scale_factor, recompute_scale_factor, mode):
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
                 antialias=False):
     """Resamples input (N, C, *spatial) to size or by scale_factor; mode 'nearest', 'nearest-exact', 'linear',
-    'bilinear', 'bicubic', 'trilinear' or 'area'."""
+    'bilinear', 'bicubic', 'trilinear' or 'area'; antialias (bilinear and bicubic) low-pass filters when downsampling."""
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
@@ -129,7 +166,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
             raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
                              "4-D tensor as input")
-        raise NotImplementedError("interpolate(): antialias=True is not supported by ember")
     nd = input.dim() - 2
     known = mode in _MODES or mode == "area"
     if not known or nd not in (1, 2, 3) or (mode == "bicubic" and nd != 2):
@@ -147,6 +183,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return (_conv.adaptive_avg_pool1d, _conv.adaptive_avg_pool2d, _conv.adaptive_avg_pool3d)[nd - 1](input, out)
     xp, dtype = array_module(input._data), input._data.dtype
     scales = scales or [None] * nd
+    if antialias:
+        mats = tuple(xp.asarray(_antialias_matrix(mode, n, o, align_corners, s, dtype))
+                     for n, o, s in zip(input.shape[2:], out, scales))
+        pair = _RESAMPLE_OPS[mode + "-aa", nd]
+        return pair[0].apply(input, mats, pair)
     mats = tuple(xp.asarray(_axis_matrix(mode, n, o, align_corners, s, dtype, nd == 2))
                  for n, o, s in zip(input.shape[2:], out, scales))
     adjoint = None

@@ -87,9 +87,24 @@ def test_interpolate_errors_match_torch(shape, kw, kind):
                  kind)
 
 
-def test_interpolate_antialias_is_refused():
-    with pytest.raises(NotImplementedError):
-        F.interpolate(ember.zeros(1, 1, 4, 4), size=2, mode="bilinear", antialias=True)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("align", [False, True])
+@pytest.mark.parametrize("kw", [dict(size=(3, 4)), dict(size=(9, 2)), dict(scale_factor=0.3),
+                                dict(scale_factor=(2.5, 0.45)), dict(size=1)], ids=str)
+def test_interpolate_antialias_matches_torch(kw, align, mode, dtype):
+    _check(lambda x: F.interpolate(x, mode=mode, align_corners=align, antialias=True, **kw),
+           lambda x: TF.interpolate(x, mode=mode, align_corners=align, antialias=True, **kw), [(1, 2, 7, 8)], dtype)
+
+
+def test_interpolate_antialias_gradcheck_and_graph_names():
+    x = ember.tensor(np.random.default_rng(0).standard_normal((1, 1, 6, 5)), requires_grad=True)
+    t = torch.tensor(x.detach().numpy(), requires_grad=True)
+    for mode in ("bilinear", "bicubic"):
+        fn = lambda x: F.interpolate(x, size=(3, 2), mode=mode, antialias=True)  # noqa: E731
+        assert gradcheck(fn, [x]) and gradgradcheck(fn, [x])
+        tn = TF.interpolate(t, size=(3, 2), mode=mode, antialias=True).grad_fn
+        assert type(fn(x).grad_fn).__name__ == type(tn).__name__
 
 
 @pytest.mark.parametrize("name, kw", [("upsample", dict(scale_factor=2)),
