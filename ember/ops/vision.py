@@ -386,36 +386,67 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     out = tuple(grid.shape[1:-1])
     coords = _source_coords(grid, sizes, padding_mode, align_corners)
     strides = [math.prod(sizes[d + 1:]) for d in range(nd)]
-    flat = input.reshape(n, c, -1)
-
-    def gather(index, valid):
-        """input at the integer positions index (one (N, *out) array per dim), zero where not valid: (N, C, M)."""
-        pos = sum(np.clip(i, 0, s - 1) * st for i, s, st in zip(index, sizes, strides))
-        pos = np.where(valid, pos, 0).reshape(n, 1, -1)
-        values = flat.gather(2, _wrap(np.broadcast_to(pos, (n, c, pos.shape[-1]))))
-        return values * _wrap(valid.reshape(n, 1, -1).astype(input._data.dtype))
-
-    def inside(index):
-        return np.logical_and.reduce([(i >= 0) & (i < s) for i, s in zip(index, sizes)])
-
+    dtype = input._data.dtype
     if mode == "nearest":
-        index = [np.rint(co._data).astype(np.int64) for co in coords]
-        # NOTE: the zero term keeps grid in the graph: PyTorch gives grid a zero gradient here, not none
-        result = gather(index, inside(index)) + (coords[0] * 0).reshape(n, 1, -1)
+        corners = [[np.rint(co._data).astype(np.int64) for co in coords]]
     else:
         low = [np.floor(co._data) for co in coords]
         frac = [co - _wrap(lo) for co, lo in zip(coords, low)]
         low = [lo.astype(np.int64) for lo in low]
-        result = None
-        for corner in np.ndindex(*(2,) * nd):
-            index = [lo + b for lo, b in zip(low, corner)]
-            weight = None
-            for f, b in zip(frac, corner):
-                w = f if b else 1 - f
-                weight = w if weight is None else weight * w
-            term = gather(index, inside(index)) * weight.reshape(n, 1, -1)
-            result = term if result is None else result + term
+        corners = [[lo + b for lo, b in zip(low, bits)] for bits in np.ndindex(*(2,) * nd)]
+    # every corner's flat position in its image plane (0 where outside, where its weight is zeroed)
+    positions, masks = [], []
+    for index in corners:
+        valid = np.logical_and.reduce([(i >= 0) & (i < n_) for i, n_ in zip(index, sizes)])
+        pos = sum(np.clip(i, 0, s_ - 1) * st for i, s_, st in zip(index, sizes, strides))
+        positions.append(np.where(valid, pos, 0).reshape(n, -1))
+        masks.append(valid.reshape(n, 1, -1).astype(dtype))
+    k, m = len(corners), positions[0].shape[-1]
+    values = _PlaneGather.apply(input.reshape(n, c, -1), np.concatenate(positions, axis=1)).reshape(n, c, k, m)
+    mask = _wrap(np.stack(masks, axis=2))
+    if mode == "nearest":
+        # NOTE: the zero term keeps grid in the graph: PyTorch gives grid a zero gradient here, not none
+        result = (values * mask).sum(2) + (coords[0] * 0).reshape(n, 1, -1)
+    else:
+        from .shape import stack
+        weights = []
+        for bits in np.ndindex(*(2,) * nd):
+            w = None
+            for f, b in zip(frac, bits):
+                w = (f if b else 1 - f) if w is None else w * (f if b else 1 - f)
+            weights.append(w.reshape(n, 1, m))
+        result = (values * (stack(weights, 2) * mask)).sum(2)
     return result.reshape((n, c) + out)
+
+
+class _PlaneGather(Op):
+    """x (N, C, P) at the positions pos (N, M) of each plane: (N, C, M); the backward sums back with _PlaneScatter."""
+
+    @staticmethod
+    def forward(ctx, x, pos):
+        ctx.pos, ctx.size = pos, x.shape[-1]
+        return array_module(x).take_along_axis(x, array_module(x).asarray(pos)[:, None, :], axis=2)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _PlaneScatter.apply(g, ctx.pos, ctx.size), None
+
+
+class _PlaneScatter(Op):
+    """g (N, C, M) summed into planes (N, C, size) at the positions pos (N, M): _PlaneGather's adjoint."""
+
+    @staticmethod
+    def forward(ctx, g, pos, size):
+        ctx.pos = pos
+        xp = array_module(g)
+        n, c, m = g.shape
+        flat = (xp.asarray(pos)[:, None, :] + (xp.arange(n * c) * size).reshape(n, c, 1)).ravel()
+        out = xp.bincount(flat, weights=g.ravel(), minlength=n * c * size).astype(g.dtype, copy=False)
+        return out.reshape(n, c, size)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _PlaneGather.apply(gg, ctx.pos), None, None
 
 
 def _base_coords(n, align_corners, dtype):
