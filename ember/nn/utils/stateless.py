@@ -51,8 +51,8 @@ def functional_call(module, parameters_and_buffers, args=None, kwargs=None, *, t
     if strict:
         own = [n for n, _ in module.named_parameters(remove_duplicate=False)] + \
             [n for n, _ in module.named_buffers(remove_duplicate=False)]
-        missing = [n for n in own if n not in tensors]
-        unexpected = [n for n in tensors if n not in own]
+        missing = sorted(set(own) - set(tensors))
+        unexpected = sorted(set(tensors) - set(own))
         errors = []
         if unexpected:
             errors.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
