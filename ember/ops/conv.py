@@ -109,7 +109,7 @@ def _conv_columns(x, s):
     n, c, g, nd = s.batch(), s.x[-len(s.w) + 1], s.groups, len(s.win.size)
     view = _window_view(_padded(x.reshape((n, c) + s.win.size), s.win), s.win)
     cols = array_module(x).ascontiguousarray(view.transpose(1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd)))
-    return cols.reshape(g, -1, n * math.prod(s.win.out))
+    return cols.reshape(g, c // g * math.prod(s.win.kernel), n * math.prod(s.win.out))
 
 
 def _channels_first(y, s, width=None):
@@ -590,8 +590,8 @@ class AdaptiveMaxPool2DBackward0(MaxPool2DWithIndicesBackward0):
         picks = tuple(i.reshape((1,) * d + (o,) + (1,) * (nd - 1) + (k,) + (1,) * (nd - d - 1))
                       for d, (i, o, k) in enumerate(zip(index, out_size, ks)))
         win = x[(...,) + picks]
-        flat = win.reshape(win.shape[:-nd] + (-1,))
-        arg = flat.argmax(axis=-1)
+        flat = win.reshape(win.shape[:-nd] + (math.prod(ks),))
+        arg = flat.argmax(axis=-1) if flat.size else xp.zeros(flat.shape[:-1], dtype=np.int64)
         out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
         plane = [math.prod(size[d + 1:]) for d in range(nd)]
         indices = 0
@@ -616,8 +616,8 @@ class MaxPool2DWithIndicesBackwardBackward0(Op):
     def forward(ctx, g, indices, shape, unique):
         xp, nd = array_module(g), type(ctx).nd
         planes, size = math.prod(shape[:-nd]), math.prod(shape[-nd:])
-        ctx.indices, ctx.planes = indices, planes
-        flat = (indices.reshape(planes, -1) + xp.arange(planes)[:, None] * size).ravel()
+        ctx.indices, ctx.planes, ctx.size = indices, planes, size
+        flat = (indices.reshape(planes, math.prod(indices.shape[-nd:])) + xp.arange(planes)[:, None] * size).ravel()
         if unique:
             out = xp.zeros(planes * size, dtype=g.dtype)
             out[flat] = g.ravel()
@@ -627,8 +627,9 @@ class MaxPool2DWithIndicesBackwardBackward0(Op):
 
     @staticmethod
     def backward(ctx, gg):
-        index = _wrap(ctx.indices.reshape(ctx.planes, -1))
-        return gg.reshape(ctx.planes, -1).gather(1, index).reshape(ctx.indices.shape), None, None, None
+        nd = type(ctx).nd
+        index = _wrap(ctx.indices.reshape(ctx.planes, math.prod(ctx.indices.shape[-nd:])))
+        return gg.reshape(ctx.planes, ctx.size).gather(1, index).reshape(ctx.indices.shape), None, None, None
 
 
 class MaxPool3DWithIndicesBackwardBackward0(MaxPool2DWithIndicesBackwardBackward0):

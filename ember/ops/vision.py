@@ -395,18 +395,19 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         low = [lo.astype(np.int64) for lo in low]
         corners = [[lo + b for lo, b in zip(low, bits)] for bits in np.ndindex(*(2,) * nd)]
     # every corner's flat position in its image plane (0 where outside, where its weight is zeroed)
-    positions, masks = [], []
+    positions, masks, m = [], [], math.prod(out)
     for index in corners:
         valid = np.logical_and.reduce([(i >= 0) & (i < n_) for i, n_ in zip(index, sizes)])
         pos = sum(np.clip(i, 0, s_ - 1) * st for i, s_, st in zip(index, sizes, strides))
-        positions.append(np.where(valid, pos, 0).reshape(n, -1))
-        masks.append(valid.reshape(n, 1, -1).astype(dtype))
-    k, m = len(corners), positions[0].shape[-1]
-    values = _PlaneGather.apply(input.reshape(n, c, -1), np.concatenate(positions, axis=1)).reshape(n, c, k, m)
+        positions.append(np.where(valid, pos, 0).reshape(n, m))
+        masks.append(valid.reshape(n, 1, m).astype(dtype))
+    k = len(corners)
+    plane = input.reshape(n, c, math.prod(sizes))
+    values = _PlaneGather.apply(plane, np.concatenate(positions, axis=1)).reshape(n, c, k, m)
     mask = _wrap(np.stack(masks, axis=2))
     if mode == "nearest":
         # NOTE: the zero term keeps grid in the graph: PyTorch gives grid a zero gradient here, not none
-        result = (values * mask).sum(2) + (coords[0] * 0).reshape(n, 1, -1)
+        result = (values * mask).sum(2) + (coords[0] * 0).reshape(n, 1, m)
     else:
         from .shape import stack
         weights = []

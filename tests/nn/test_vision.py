@@ -285,3 +285,18 @@ def test_unet_block_forward_backward_matches_torch(dtype):
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), **tol)
     for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
         np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), **tol, err_msg=n)
+
+
+@pytest.mark.parametrize("name, fn, shapes", [
+    ("conv3d", lambda f, x, w: f.conv3d(x, w), [(0, 2, 3, 3, 3), (2, 2, 2, 2, 2)]),
+    ("conv2d", lambda f, x, w: f.conv2d(x, w, stride=2), [(0, 2, 3, 3), (2, 2, 2, 2)]),
+    ("conv_transpose3d", lambda f, x, w: f.conv_transpose3d(x, w), [(0, 2, 3, 3, 3), (2, 2, 2, 2, 2)]),
+    ("max_pool2d", lambda f, x: f.max_pool2d(x, 2), [(0, 2, 3, 3)]),
+    ("max_pool3d", lambda f, x: f.max_pool3d(x, 2), [(0, 2, 3, 3, 3)]),
+    ("adaptive_max_pool3d", lambda f, x: f.adaptive_max_pool3d(x, 2), [(0, 2, 3, 3, 3)]),
+    ("interpolate", lambda f, x: f.interpolate(x, scale_factor=2, mode="bilinear"), [(0, 2, 3, 3)]),
+    ("grid_sample", lambda f, x, g: f.grid_sample(x, g, align_corners=False), [(0, 2, 3, 3), (0, 2, 2, 2)]),
+    ("grid_sample", lambda f, x, g: f.grid_sample(x, g, align_corners=False), [(1, 2, 3, 3), (1, 0, 2, 2)]),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_empty_batches_match_torch(name, fn, shapes):
+    _check(lambda *a: fn(F, *a), lambda *a: fn(TF, *a), shapes)
