@@ -407,17 +407,43 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     mask = _wrap(np.stack(masks, axis=2))
     if mode == "nearest":
         # NOTE: the zero term keeps grid in the graph: PyTorch gives grid a zero gradient here, not none
-        result = (values * mask).sum(2) + (coords[0] * 0).reshape(n, 1, m)
+        weights = mask + (coords[0] * 0).reshape(n, 1, 1, m)
     else:
         from .shape import stack
-        weights = []
+        corner_weights = []
         for bits in np.ndindex(*(2,) * nd):
             w = None
             for f, b in zip(frac, bits):
                 w = (f if b else 1 - f) if w is None else w * (f if b else 1 - f)
-            weights.append(w.reshape(n, 1, m))
-        result = (values * (stack(weights, 2) * mask)).sum(2)
-    return result.reshape((n, c) + out)
+            corner_weights.append(w.reshape(n, 1, m))
+        weights = stack(corner_weights, 2) * mask
+    return _GRID_SAMPLERS[nd].apply(values, weights, (n, c) + out)
+
+
+class GridSampler2DBackward0(Op):
+    """The last step of grid_sample: the corner values (N, C, K, M) weighted by (N, 1, K, M) and summed over the K
+    corners, shaped (N, C, *out)."""
+    retain_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, values, weights, shape):
+        return (values * weights).sum(axis=2).reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        values, weights = ctx.saved_tensors
+        n, c, _, m = values.shape
+        g = g.reshape(n, c, 1, m)
+        gv = g * weights if ctx.needs_input_grad[0] else None
+        gw = (g * values).sum(1, keepdim=True) if ctx.needs_input_grad[1] else None
+        return gv, gw, None
+
+
+class GridSampler3DBackward0(GridSampler2DBackward0):
+    pass
+
+
+_GRID_SAMPLERS = {2: GridSampler2DBackward0, 3: GridSampler3DBackward0}
 
 
 class _PlaneGather(Op):

@@ -176,6 +176,10 @@ def test_grid_sample_gradcheck(padding_mode):
     for align in (False, True):
         fn = lambda x, g: F.grid_sample(x, g, padding_mode=padding_mode, align_corners=align)  # noqa: E731
         assert gradcheck(fn, [x, g]) and gradgradcheck(fn, [x, g])
+    for shape, grid in (((1, 1, 2, 2), (1, 1, 1, 2)), ((1, 1, 2, 2, 2), (1, 1, 1, 1, 3))):
+        ye = F.grid_sample(ember.zeros(*shape, requires_grad=True), ember.zeros(*grid), align_corners=False)
+        yt = TF.grid_sample(torch.zeros(*shape, requires_grad=True), torch.zeros(*grid), align_corners=False)
+        assert type(ye.grad_fn).__name__ == type(yt.grad_fn).__name__
 
 
 def test_grid_sample_warns_and_errors_match_torch():
