@@ -1,14 +1,103 @@
-"""Parametrizations to register with parametrize.register_parametrization: weight_norm, spectral_norm."""
+"""Parametrizations to register with parametrize.register_parametrization: orthogonal, weight_norm, spectral_norm.
+
+orthogonal uses the Cayley map only: ember has no matrix_exp nor householder_product yet, so the default map is
+"cayley" where PyTorch picks "matrix_exp" (square) or "householder"; the initial weight is the same and so is the
+first gradient (both maps are I + A + O(A^2) at A = 0, where the trivialization starts), later steps differ."""
+from ... import _creation, linalg
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...ops.activation import normalize
+from ...ops.shape import cat
 from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..modules.module import Module
 from . import parametrize
 from .spectral_norm import reshape_weight_to_matrix
 from .weight_norm import _norm_except_dim, _weight_norm
 
-__all__ = ["weight_norm", "spectral_norm"]
+__all__ = ["orthogonal", "weight_norm", "spectral_norm"]
+
+
+def _make_orthogonal(a):
+    """The Q of a = QR (a tall) with diag(R) >= 0."""
+    q, r = linalg.qr(a)
+    return q * r.diagonal(dim1=-2, dim2=-1).sign().unsqueeze(-2)
+
+
+def _is_orthogonal(q):
+    n, k = q.size(-2), q.size(-1)
+    eps = 10.0 * n * (2.220446049250313e-16 if q.dtype.itemsize == 8 else 1.1920928955078125e-07)
+    return bool(_creation.eye(k, dtype=q.dtype, device=q.device).allclose(q.mT @ q, atol=eps))
+
+
+class _Orthogonal(Module):
+    def __init__(self, weight, orthogonal_map, *, use_trivialization=True):
+        super().__init__()
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X):
+        n, k = X.size(-2), X.size(-1)
+        transposed = n < k
+        if transposed:
+            X = X.mT
+            n, k = k, n
+        X = X.tril()
+        if n != k:
+            X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
+        A = X - X.mT
+        Id = _creation.eye(n, dtype=A.dtype, device=A.device)
+        Q = linalg.solve(Id - 0.5 * A, Id + 0.5 * A)
+        if n != k:
+            Q = Q[..., :k]
+        if "base" in self._buffers:
+            Q = self.base @ Q
+        return Q.mT if transposed else Q
+
+    def right_inverse(self, Q):
+        if Q.shape != self.shape:
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. Got a tensor of shape "
+                             f"{Q.shape}.")
+        if "base" not in self._buffers:
+            raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
+                                      "parametrizations when use_trivialization=False.")
+        with grad_mode.no_grad():
+            Q_init = Q
+            n, k = Q.size(-2), Q.size(-1)
+            if n < k:
+                Q = Q.mT
+                n, k = k, n
+            if n == k:
+                Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+            else:
+                N = _creation.randn(*(Q.shape[:-2] + (n, n - k)), dtype=Q.dtype, device=Q.device)
+                Q = _make_orthogonal(cat([Q, N], dim=-1))
+            self.base = Q
+            neg_id = _creation.zeros_like(Q_init)
+            neg_id.diagonal(dim1=-2, dim2=-1).fill_(-1.0)
+            return neg_id
+
+
+def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
+    """Parametrize the matrix (or batch of matrices) module.<name> to stay orthogonal: Q = base @ cayley(A), A the
+    skew-symmetric part of parametrizations.<name>.original; the initial value is the orthogonalized weight.
+    Only orthogonal_map="cayley" is available (the default here)."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.ndim} dimensions.")
+    if orthogonal_map not in (None, "matrix_exp", "cayley", "householder"):
+        raise ValueError(f'orthogonal_map has to be one of "matrix_exp", "cayley", "householder". Got: '
+                         f"{orthogonal_map}")
+    if orthogonal_map not in (None, "cayley"):
+        needed = "matrix_exp" if orthogonal_map == "matrix_exp" else "linalg.householder_product"
+        raise NotImplementedError(f'orthogonal_map="{orthogonal_map}" needs {needed}, which ember does not have '
+                                  f'yet; use orthogonal_map="cayley"')
+    orth = _Orthogonal(weight, "cayley", use_trivialization=use_trivialization)
+    parametrize.register_parametrization(module, name, orth, unsafe=True)
+    return module
 
 
 class _WeightNorm(Module):
