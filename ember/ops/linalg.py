@@ -17,7 +17,7 @@ from .._creation import eye, zeros
 from .._device import array_module
 from .._dtype import get_default_dtype
 from .._tensor import Tensor, _wrap, _wrap_dim
-from .. import return_types
+from .. import _memory, return_types
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from .inplace import inplace
@@ -97,12 +97,20 @@ def _mat2_grad(a, g, b):
     return mm(a.t(), g)
 
 
+def _matmul(a, b):
+    """a @ b; for matrices the result goes in a cached array (ember._memory) when it is large."""
+    xp = array_module(a)
+    if a.ndim != 2 or b.ndim != 2:
+        return xp.matmul(a, b)
+    return xp.matmul(a, b, out=_memory.empty(xp, (a.shape[0], b.shape[1]), np.result_type(a, b)))
+
+
 class MmBackward0(Op):
     retain_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
-        return array_module(a).matmul(a, b)
+        return _matmul(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -292,7 +300,7 @@ class AddmmBackward0(Op):
     @staticmethod
     def forward(ctx, x, a, b, beta, alpha):
         ctx.beta, ctx.alpha = beta, alpha
-        out = array_module(a).matmul(a, b)
+        out = _matmul(a, b)
         if alpha != 1:
             out *= alpha
         if beta != 0:

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ... import _creation, autograd
+from ... import _creation, _memory, autograd
 from ..._device import array_module
 from ...autograd.function import Op
 from ...ops.linalg import addmm, linear, mm
@@ -122,10 +122,8 @@ class MkldnnRnnLayerBackward0(Op):
     def forward(ctx, xg, h0, c0, w_hh, reverse):
         xp = array_module(xg)
         length, batch, h = xg.shape[0], h0.shape[0], h0.shape[1]
-        out = xp.empty((length, batch, h), dtype=xg.dtype)
-        acts = xp.empty_like(xg)
-        tcs = xp.empty_like(out)
-        c_prev = xp.empty_like(out)
+        out, tcs, c_prev = (_memory.empty(xp, (length, batch, h), xg.dtype) for _ in range(3))
+        acts = _memory.empty(xp, xg.shape, xg.dtype)
         w_t = w_hh.T
         hx, cx = h0, c0
         g = xp.empty_like(h0)
@@ -163,10 +161,10 @@ class MkldnnRnnLayerBackward0(Op):
         i, f, g, o = (acts[..., k * h:(k + 1) * h] for k in range(4))
         # the step-independent factors, for all steps at once: dc = gc + gh * a, and the gate gradients are
         # dc * k[..., :3] (i f g) and gh * k[..., 3] (o)
-        a = tcs * tcs
+        a = xp.multiply(tcs, tcs, out=_memory.empty(xp, tcs.shape, tcs.dtype))
         xp.subtract(1, a, out=a)
         a *= o
-        k = xp.empty((length, n, 4, h), dtype=acts.dtype)
+        k = _memory.empty(xp, (length, n, 4, h), acts.dtype)
         for ki, x, y in ((0, i, g), (1, f, self.c_prev), (3, o, tcs)):
             xp.subtract(1, x, out=k[:, :, ki])
             k[:, :, ki] *= x
