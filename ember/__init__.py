@@ -19,7 +19,13 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.distance import *  # noqa: F401,F403
 from .ops import inplace as _inplace  # noqa: F401
-from .ops.activation import softmax, log_softmax  # noqa: F401
+from .ops.activation import (softmax, log_softmax, prelu, selu, celu, hardshrink, threshold, rrelu,  # noqa: F401
+                             selu_, celu_, relu_, rrelu_, threshold_)
+from .ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d,  # noqa: F401
+                       max_pool1d, max_pool2d, max_pool3d, max_pool1d_with_indices, avg_pool1d, adaptive_avg_pool1d)
+from .ops.linalg import bilinear  # noqa: F401
+from .ops.normalization import rms_norm  # noqa: F401
+from .ops.vision import pixel_shuffle, pixel_unshuffle, channel_shuffle  # noqa: F401
 from .serialization import *  # noqa: F401,F403
 from .utils.dlpack import *  # noqa: F401,F403
 from . import linalg, nn, optim, return_types, special, utils, viz
