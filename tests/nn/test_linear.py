@@ -60,11 +60,11 @@ def test_bilinear_matches_torch(bias):
     ae, be = ember.tensor(a, requires_grad=True), ember.tensor(b, requires_grad=True)
     at, bt = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     ye, yt = e(ae, be), t(at, bt)
-    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-12, atol=1e-14)
     ye.sum().backward()
     yt.sum().backward()
-    np.testing.assert_allclose(ae.grad.numpy(), at.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(e.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ae.grad.numpy(), at.grad.numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(e.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-12, atol=1e-14)
     assert repr(e) == repr(t)
 
 
