@@ -40,21 +40,27 @@ def _unwrap_grads(grads):
     return tuple(None if g is None else g._data if isinstance(g, Tensor) else g for g in grads)
 
 
-def _mark_view(t, cls, inputs, kwargs, multi):
-    """If t shares memory with inputs[0], share its version counter and, when recording, remember how to make t
-    from its base (the tensor that owns the memory), so that an in-place change of t can be recorded on the base.
+NO_GRAD_VIEW = "made in no_grad mode"   # the recipe of a view made (itself or a view it comes from) without grad
 
-    Views that come from a multi-output op (split, unbind) keep no recipe: PyTorch forbids changing them in place.
+
+def _mark_view(t, cls, inputs, kwargs, multi):
+    """If t shares memory with inputs[0], share its version counter and remember how to make t from its base (the
+    tensor that owns the memory), so that an in-place change of t can be recorded on the base.
+
+    Views that come from a multi-output op (split, unbind) keep no recipe: PyTorch forbids changing them in place;
+    views made in no_grad mode keep NO_GRAD_VIEW: PyTorch forbids recording an in-place change of them.
     """
     src = inputs[0]
     if not array_module(t._data).may_share_memory(t._data, src._data):
         return
     t._vc = src._vc
-    if _state.enabled:
-        view = src._extra.get("view") if src._extra else None
-        base, recipe = view if view else (src, ())
+    view = src._extra.get("view") if src._extra else None
+    base, recipe = view if view else (src, ())
+    if not _state.enabled:
+        recipe = NO_GRAD_VIEW
+    elif recipe is not NO_GRAD_VIEW:
         recipe = None if multi or recipe is None else recipe + ((cls, inputs[1:], kwargs),)
-        t._extra = {"view": (base, recipe)}
+    t._extra = {"view": (base, recipe)}
 
 
 class Op(Node):

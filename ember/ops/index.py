@@ -14,7 +14,7 @@ from .._device import array_module
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd import grad_mode
 from ..autograd.function import Op
-from .inplace import apply_inplace, inplace
+from .inplace import apply_inplace, check_inplace, inplace
 from .linalg import _diagonal_view, diagonal
 from .pointwise import _broadcast_error, where
 from .reduce import _type_name
@@ -290,6 +290,7 @@ def _setitem(self, key, value):
     if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
         apply_inplace(self, (CopySlices if adv is None else IndexPutBackward0).apply, basic, adv, value, False)
     else:  # nothing to record: write straight into the memory
+        check_inplace(self, (value,))
         _put(self._data, basic, adv, value._data if isinstance(value, Tensor) else value, False)
         self._vc[0] += 1
 

@@ -10,20 +10,28 @@ from .._device import array_module, move
 from .._dtype import from_numpy_dtype, can_cast
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
-from ..autograd.function import Op
+from ..autograd.function import NO_GRAD_VIEW, Op
 
 _state = grad_mode.state
 
 
-def check_inplace(t):
-    """PyTorch's rule: a leaf that requires grad (or a view of one) cannot be modified in place while recording."""
+def check_inplace(t, args=()):
+    """PyTorch's rules while recording: a leaf that requires grad (or a view of one) cannot be modified in place,
+    nor can a view made in no_grad mode when the change would be recorded (its base or an argument requires grad)."""
     if not _state.enabled:
         return
+    view = t._extra.get("view") if t._extra else None
+    if view is not None and view[1] is NO_GRAD_VIEW and (view[0]._requires_grad or t._requires_grad or any(
+            isinstance(a, Tensor) and a._requires_grad for a in args)):
+        raise RuntimeError("A view was created in no_grad mode and is being modified inplace with grad mode "
+                           "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You "
+                           "can clarify your code by moving both the view and the inplace either both inside the "
+                           "no_grad block (if you don't want the inplace to be tracked) or both outside (if you "
+                           "want the inplace to be tracked).")
     if t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. "
                            "Wrap the update in `with ember.no_grad():` (as optimizers do) or operate on "
                            "x.detach() / a clone.")
-    view = t._extra.get("view") if t._extra else None
     if view is not None and view[0]._requires_grad and view[0].grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation. "
                            "Wrap the update in `with ember.no_grad():` or change a clone of the leaf instead.")
@@ -31,7 +39,7 @@ def check_inplace(t):
 
 def apply_inplace(self, fn, *args, **kwargs):
     """Run fn(self, *args, **kwargs) and store its result into self's memory; returns self."""
-    check_inplace(self)
+    check_inplace(self, args)
     recording = _state.enabled and (self._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     # NOTE: a recorded op sees a snapshot of the old value: backward may need it after it is overwritten

@@ -441,6 +441,39 @@ def test_in_place_on_view_of_leaf_raises():
     assert x.tolist() == [2.0, 1.0, 1.0]
 
 
+def _no_grad_view_cases(lib):
+    """(name, a function doing an in-place change of a view made in no_grad mode) for ember or torch."""
+    def make(base, view=lambda a: a[:2], then=lambda v: v):
+        with lib.no_grad():
+            v = view(base)
+        return then(v)
+    nonleaf = lambda: lib.ones(3, requires_grad=True).clone()    # noqa: E731
+    return [
+        ("non-leaf base", lambda: make(nonleaf()).mul_(2)),
+        ("leaf base", lambda: make(lib.ones(3, requires_grad=True)).mul_(2)),
+        ("grad-requiring argument", lambda: make(lib.ones(3)).mul_(lib.ones(2, requires_grad=True))),
+        ("view of the view, made with grad", lambda: make(nonleaf(), then=lambda v: v[:1]).mul_(2)),
+        ("view of the view, made without grad", lambda: make(nonleaf(), view=lambda a: a[:2][:1]).add_(1)),
+        ("setitem", lambda: make(nonleaf()).__setitem__(0, 5.0)),
+        ("nothing to record", lambda: make(lib.ones(3)).mul_(2)),
+        ("both in no_grad", lambda: make(nonleaf(), then=lambda v: lib.no_grad()(lambda: v.mul_(2))())),
+    ]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_in_place_on_a_view_made_in_no_grad_mode_is_forbidden_as_in_torch(case):
+    outcomes = []
+    for lib in (ember, torch):
+        name, fn = _no_grad_view_cases(lib)[case]
+        try:
+            fn()
+            outcomes.append("ok")
+        except RuntimeError as e:
+            outcomes.append("created in no_grad mode and is being modified inplace" in str(e))
+    assert outcomes[0] == outcomes[1], name
+    assert outcomes[0] == ("ok" if name in ("nothing to record", "both in no_grad") else True)
+
+
 @pytest.mark.parametrize("split", [lambda y: y.split(2), lambda y: y.unbind(), lambda y: y.chunk(2)])
 def test_in_place_on_multi_output_view_raises_like_torch(split):
     y = ember.ones(4, requires_grad=True) * 1
