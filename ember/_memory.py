@@ -52,3 +52,9 @@ def _drop_idle():
             _cache[key] = kept
         else:
             del _cache[key]
+
+
+def held_here(a):
+    """1 if the cache holds a reference to array a, else 0 (to discount it when counting a's other owners)."""
+    arrays = _cache.get((a.shape, a.dtype)) if a.flags.c_contiguous else None
+    return 1 if arrays and any(x is a for x in arrays) else 0

@@ -100,3 +100,17 @@ def test_lstm_and_linear_results_are_unchanged_by_reuse_with_two_graphs_alive():
         for e, t in ((e_lstm, t_lstm), (e_lin, t_lin)):
             for (name, pe), pt in zip(e.named_parameters(), t.parameters()):
                 np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_a_leaf_keeps_a_cached_matmul_result_as_its_grad_and_it_is_never_reused_while_held():
+    rng = np.random.default_rng(1)
+    a = ember.tensor(rng.standard_normal((256, 300), dtype=np.float32), requires_grad=True)
+    b = ember.tensor(rng.standard_normal((300, 512), dtype=np.float32), requires_grad=True)
+    (a @ b).sum().backward()
+    assert _memory.held_here(a.grad._data) == 1     # the matmul's own result, not a copy
+    kept = a.grad.numpy().copy()
+    for _ in range(3):   # more products of the same shapes while a.grad is held
+        c = ember.tensor(rng.standard_normal((256, 300), dtype=np.float32), requires_grad=True)
+        (c @ b).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), kept)
+    np.testing.assert_allclose(kept, np.ones((256, 512), np.float32) @ b.detach().numpy().T, rtol=1e-5)

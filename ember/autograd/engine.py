@@ -5,6 +5,7 @@ tensors whose operations are recorded, which gives higher derivatives.
 """
 import sys
 
+from .._memory import held_here
 from .._tensor import Tensor, _wrap
 from . import grad_mode
 from .anomaly import anomaly_state, check_nan, report
@@ -115,13 +116,14 @@ def _accumulate_leaf(node, g, graph):
         var._grad = g if old is None else old + g
     elif old is None:
         # NOTE: keep g itself only when nothing else refers to it or its memory (a pass-through
-        # gradient is shared with another leaf or with the caller); 2 = this frame + getrefcount's.
+        # gradient is shared with another leaf or with the caller); 2 = this frame + getrefcount's,
+        # plus ember._memory's reference when g came from its cache (it is then held by .grad).
         # A view of all of a contiguous base that only it uses (w.t().t() of a fresh matmul) gives the base.
         base = g.base
         if base is None:
-            var._grad = _wrap(g if _getrefcount(g) <= 2 else g.copy())
+            var._grad = _wrap(g if _getrefcount(g) <= 2 + held_here(g) else g.copy())
         elif (g.shape == base.shape and g.flags.c_contiguous and base.flags.c_contiguous
-              and _getrefcount(g) <= 2 and _getrefcount(base) <= 3):   # 3: g.base, this frame, the call
+              and _getrefcount(g) <= 2 and _getrefcount(base) <= 3 + held_here(base)):  # 3: g.base, frame, call
             var._grad = _wrap(base)
         else:
             var._grad = _wrap(g.copy())
