@@ -7,6 +7,7 @@ import os
 import pathlib
 import pickle
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -427,3 +428,12 @@ def test_map_location_function_gets_the_tensor_and_its_saved_device(tmp_path):
         return t * 2
     out = ember.load(_saved_on_cuda(tmp_path), map_location=place)
     assert seen == ["cuda:0"] and out.tolist() == [2., 2.]
+
+
+def test_without_safetensors_installed_the_error_says_what_to_install(monkeypatch, tmp_path):
+    ember.save(ember.ones(2), tmp_path / "x.safetensors")
+    monkeypatch.setitem(sys.modules, "safetensors", None)
+    for call in (lambda: ember.save(ember.ones(2), tmp_path / "x.safetensors"),
+                 lambda: ember.load(tmp_path / "x.safetensors")):
+        with pytest.raises(ImportError, match=r'need the safetensors package: pip install "ember\[safetensors\]"'):
+            call()
