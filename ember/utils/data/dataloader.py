@@ -1,20 +1,22 @@
-"""DataLoader: iterate over a dataset in (shuffled, collated) batches."""
+"""DataLoader: iterate over a dataset in (shuffled, collated) batches, loaded in the main process or in
+worker processes."""
+import itertools
 import math
 import multiprocessing
+import os
+import queue
+import time
 import warnings
 
 from ..._device import cuda
+from ...random import rng
+from . import _worker
 from ._collate import default_collate, default_convert
-from .dataset import IterableDataset, TensorDataset
+from ._worker import get_worker_info
+from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "get_worker_info"]
-
-
-def get_worker_info():
-    """Information about the current loader worker process; None in the main process, which is where
-    ember loads all data."""
-    return None
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -28,10 +30,20 @@ class _InfiniteConstantSampler(Sampler):
 class DataLoader:
     """Combines a dataset and a sampler into an iterable over batches of the dataset's samples.
 
-    Arguments and defaults are PyTorch's. ember loads every batch in the main process: num_workers > 0
-    gives the same batches as num_workers=0 (worker_init_fn is not called, there being no workers, and
-    prefetch_factor, persistent_workers, timeout and multiprocessing_context are checked but have no
-    effect); pin_memory is accepted, ember having no pinned memory.
+    Arguments and defaults are PyTorch's. With num_workers=0 batches are loaded in the main process.
+    With num_workers > 0 each iteration starts that many worker processes (multiprocessing_context, or
+    the platform's default start method); the main process sends them the sampler's keys round-robin,
+    prefetch_factor * num_workers batches ahead, and yields the batches in sampler order (or as they
+    come with in_order=False): the same batches as num_workers=0. Batches cross back pickled (ember
+    tensors as NumPy arrays). Worker i seeds ember's, NumPy's and `random`'s generators from a base
+    seed drawn from `generator` (or ember's default generator) at each iteration, plus i, then calls
+    worker_init_fn(i); get_worker_info() tells a worker who it is. An IterableDataset is iterated by
+    every worker (each yields its whole copy unless it shares the work out with get_worker_info).
+    persistent_workers=True keeps the workers from one iteration to the next; timeout > 0 bounds the
+    wait for each batch. An exception in a worker is raised again in the main process with the
+    worker's traceback; a worker that dies raises RuntimeError. With the spawn or forkserver start
+    methods the dataset, collate_fn and worker_init_fn must be picklable (defined at module level).
+    pin_memory is accepted, ember having no pinned memory.
     """
 
     _initialized = False
@@ -107,6 +119,7 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self._IterableDataset_len_called = None
+        self._iterator = None
         self._initialized = True
 
     @property
@@ -146,7 +159,15 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        return _DataLoaderIter(self)
+        if self.num_workers == 0:
+            return _SingleProcessIter(self)
+        if not self.persistent_workers:
+            return _MultiProcessIter(self)
+        if self._iterator is None:
+            self._iterator = _MultiProcessIter(self)
+        else:
+            self._iterator._reset(self)
+        return self._iterator
 
     def __len__(self):
         if not self._iterable:
@@ -157,26 +178,29 @@ class DataLoader:
         return length
 
 
-class _DataLoaderIter:
-    """One pass over a DataLoader, loading in the main process."""
+class _BaseIter:
+    """One pass over a DataLoader: the keys from its index sampler, the length warning of iterable
+    datasets; subclasses load the data (_next_data)."""
 
     def __init__(self, loader):
-        if loader.num_workers == 0 and loader.timeout != 0:
-            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
         if loader.pin_memory and not cuda.is_available():
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
-                          "memory won't be used.", stacklevel=3)
+                          "memory won't be used.", stacklevel=4)
         self._dataset = loader.dataset
         self._iterable = loader._iterable
-        self._len_called = loader._IterableDataset_len_called
         self._auto_collation = loader._auto_collation
         self._drop_last = loader.drop_last
         self._collate_fn = loader.collate_fn
         self._index_sampler = loader._index_sampler
+        self._num_workers = loader.num_workers
         self._keys = iter(self._index_sampler)
-        self._samples = iter(self._dataset) if self._iterable else None
-        self._fetch = self._fetch_stream if self._iterable else self._fetch_map
-        self._ended = False
+        self._base_seed = int(rng(loader.generator).integers(2 ** 63))
+        self._len_called = loader._IterableDataset_len_called
+        self._num_yielded = 0
+
+    def _reset(self, loader):
+        self._keys = iter(self._index_sampler)
+        self._len_called = loader._IterableDataset_len_called
         self._num_yielded = 0
 
     def __iter__(self):
@@ -186,38 +210,187 @@ class _DataLoaderIter:
         return len(self._index_sampler)
 
     def __next__(self):
-        data = self._fetch(next(self._keys))
+        data = self._next_data()
         self._num_yielded += 1
         if self._iterable and self._len_called is not None and self._num_yielded > self._len_called:
-            warnings.warn(f"Length of IterableDataset {self._dataset} was reported to be {self._len_called}(when "
-                          f"accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ",
-                          stacklevel=2)
+            msg = (f"Length of IterableDataset {self._dataset} was reported to be {self._len_called}(when "
+                   f"accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ")
+            if self._num_workers > 0:
+                msg += ("For multiprocessing data-loading, this could be caused by not properly configuring the "
+                        "IterableDataset replica at each worker. Please see "
+                        "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.")
+            warnings.warn(msg, stacklevel=2)
         return data
 
-    def _fetch_map(self, key):
-        if not self._auto_collation:
-            return self._collate_fn(self._dataset[key])
-        if self._collate_fn is default_collate and type(self._dataset) is TensorDataset and \
-                not any(t.requires_grad for t in self._dataset.tensors):
-            # default_collate of rows t[i] stacks them into t[key]: index once instead of row by row
-            key = list(key)
-            return [t[key] for t in self._dataset.tensors]
-        getitems = getattr(self._dataset, "__getitems__", None)
-        samples = getitems(key) if getitems else [self._dataset[i] for i in key]
-        return self._collate_fn(samples)
 
-    def _fetch_stream(self, key):
-        if self._ended:
-            raise StopIteration
-        if not self._auto_collation:
-            return self._collate_fn(next(self._samples))
-        samples = []
-        for _ in key:
-            try:
-                samples.append(next(self._samples))
-            except StopIteration:
-                self._ended = True
+class _SingleProcessIter(_BaseIter):
+    """One pass over a DataLoader, loading in the main process."""
+
+    def __init__(self, loader):
+        if loader.timeout != 0:
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
+        super().__init__(loader)
+        fetcher = _worker.StreamFetcher if self._iterable else _worker.MapFetcher
+        self._fetcher = fetcher(self._dataset, self._auto_collation, self._collate_fn, self._drop_last)
+
+    def _next_data(self):
+        return self._fetcher.fetch(next(self._keys))
+
+
+class _MultiProcessIter(_BaseIter):
+    """One pass (several, with persistent workers) over a DataLoader, loading in worker processes.
+
+    Task n (the sampler's n-th key) goes to worker n % num_workers; at most prefetch_factor * num_workers
+    tasks are out at once. Results come back on one queue in any order: those ahead of the next one
+    to yield wait in _task_info, which maps each task not yet yielded to (worker,) or (worker, data).
+    """
+
+    def __init__(self, loader):
+        super().__init__(loader)
+        self._timeout = loader.timeout
+        self._prefetch_factor = loader.prefetch_factor
+        self._in_order = loader.in_order
+        self._persistent = loader.persistent_workers
+        context = loader.multiprocessing_context or multiprocessing
+        self._data_queue = context.Queue()
+        self._done_event = context.Event()
+        self._index_queues, self._workers = [], []
+        self._pid = os.getpid()
+        self._shutdown = False
+        for worker_id in range(self._num_workers):
+            index_queue = context.Queue()
+            index_queue.cancel_join_thread()
+            worker = context.Process(target=_worker.worker_loop, daemon=True, args=(
+                self._iterable, self._dataset, index_queue, self._data_queue, self._done_event,
+                self._auto_collation, self._collate_fn, self._drop_last, self._base_seed, loader.worker_init_fn,
+                worker_id, self._num_workers))
+            worker.start()
+            self._index_queues.append(index_queue)
+            self._workers.append(worker)
+        self._start_epoch(first=True)
+
+    def _reset(self, loader):
+        super()._reset(loader)
+        self._start_epoch(first=False)
+
+    def _start_epoch(self, first):
+        self._send_idx = 0      # the next task to send
+        self._rcvd_idx = 0      # the next task to yield
+        self._task_info = {}
+        self._outstanding = 0   # tasks sent whose result has not arrived
+        self._active = [True] * self._num_workers     # False: stream exhausted (or worker gone)
+        self._worker_tasks = [0] * self._num_workers   # tasks of each worker not yet yielded
+        self._cycle = itertools.cycle(range(self._num_workers))
+        if not first:
+            # results left from an interrupted epoch arrive before the acknowledgements: drop them
+            for index_queue in self._index_queues:
+                index_queue.put(_worker.ResumeIteration())
+            pending = self._num_workers
+            while pending:
+                idx, _ = self._get_data()
+                pending -= isinstance(idx, _worker.ResumeIteration)
+        for _ in range(self._prefetch_factor * self._num_workers):
+            self._try_put_index()
+
+    def _try_put_index(self):
+        try:
+            key = next(self._keys)
+        except StopIteration:
+            return
+        capacity = self._prefetch_factor * self._num_workers // max(sum(self._active), 1)
+        for _ in range(self._num_workers):
+            worker_id = next(self._cycle)
+            if self._active[worker_id] and (self._in_order or self._worker_tasks[worker_id] < capacity):
                 break
-        if not samples or (self._drop_last and len(samples) < len(key)):
-            raise StopIteration
-        return self._collate_fn(samples)
+        else:
+            return
+        self._index_queues[worker_id].put((self._send_idx, key))
+        self._task_info[self._send_idx] = (worker_id,)
+        self._worker_tasks[worker_id] += 1
+        self._outstanding += 1
+        self._send_idx += 1
+
+    def _get_data(self):
+        """The next (task index, data) from the workers; RuntimeError after timeout seconds (when set) or
+        when a worker has died."""
+        deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
+        while True:
+            wait = _worker.STATUS_CHECK_INTERVAL
+            if deadline is not None:
+                wait = min(wait, deadline - time.monotonic())
+            try:
+                return self._data_queue.get(timeout=max(wait, 0))
+            except queue.Empty:
+                dead = [w for worker_id, w in enumerate(self._workers) if self._active[worker_id] and
+                        not w.is_alive()]
+                if dead:
+                    for w in dead:
+                        self._active[self._workers.index(w)] = False
+                    self._shutdown_workers()
+                    raise RuntimeError(f"DataLoader worker (pid(s) {', '.join(str(w.pid) for w in dead)}) exited "
+                                       f"unexpectedly") from None
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") from None
+
+    def _next_data(self):
+        while True:
+            # skip the tasks that a worker whose stream has ended will not answer
+            while self._rcvd_idx < self._send_idx:
+                info = self._task_info.get(self._rcvd_idx)
+                if info is not None:
+                    if len(info) == 2 or self._active[info[0]]:
+                        break
+                    del self._task_info[self._rcvd_idx]
+                self._rcvd_idx += 1
+            else:
+                if not self._persistent:
+                    self._shutdown_workers()
+                raise StopIteration
+            if len(self._task_info[self._rcvd_idx]) == 2:
+                worker_id, data = self._task_info.pop(self._rcvd_idx)
+                self._rcvd_idx += 1
+                return self._process_data(data, worker_id)
+            idx, data = self._get_data()
+            self._outstanding -= 1
+            if isinstance(data, _worker.StreamEnd):
+                self._active[data.worker_id] = False
+                self._try_put_index()
+                continue
+            if idx == self._rcvd_idx:
+                self._rcvd_idx += 1
+            elif self._in_order:
+                self._task_info[idx] += (data,)
+                continue
+            return self._process_data(data, self._task_info.pop(idx)[0])
+
+    def _process_data(self, data, worker_id):
+        self._worker_tasks[worker_id] -= 1
+        self._try_put_index()
+        if isinstance(data, _worker.ExceptionWrapper):
+            data.reraise()
+        return data
+
+    def _shutdown_workers(self):
+        """Stop the workers (each finishes its current task), then end any that does not stop in time."""
+        if self._shutdown:
+            return
+        self._shutdown = True
+        try:
+            self._done_event.set()
+            for index_queue in self._index_queues:
+                index_queue.put(None)
+            for w in self._workers:
+                w.join(timeout=1)
+            for index_queue in self._index_queues:
+                index_queue.close()
+            self._data_queue.cancel_join_thread()
+            self._data_queue.close()
+        finally:
+            for w in self._workers:
+                if w.is_alive():
+                    w.terminate()
+                    w.join()
+
+    def __del__(self):
+        if getattr(self, "_pid", None) == os.getpid():    # not in a forked worker that inherited this object
+            self._shutdown_workers()
