@@ -60,7 +60,25 @@ def _mark_view(t, cls, inputs, kwargs, multi):
         recipe = NO_GRAD_VIEW
     elif recipe is not NO_GRAD_VIEW:
         recipe = None if multi or recipe is None else recipe + ((cls, inputs[1:], kwargs),)
-    t._extra = {"view": (base, recipe)}
+    t._extra = {"view": (base, recipe), "base_fn": base.grad_fn}   # base_fn: see regenerate_view
+
+
+def replay_view(recipe, t):
+    """The view of t that recipe (a list of (view op, its other inputs, kwargs)) makes from its base."""
+    for cls, rest, kwargs in recipe:
+        t = cls.apply(t, *rest, **kwargs)
+    return t
+
+
+def regenerate_view(t):
+    """t's grad_fn made again from its base's current history, as PyTorch does: the base was changed in place
+    (itself or through another view) since t's grad_fn was made, so t's values now come from that change."""
+    base, recipe = t._extra["view"]
+    if type(recipe) is tuple and _state.enabled:
+        new = replay_view(recipe, base)
+        t.grad_fn, t._output_nr = new.grad_fn, new._output_nr
+        t._extra["base_fn"] = base.grad_fn
+    return t.grad_fn
 
 
 class Op(Node):

@@ -156,8 +156,13 @@ def grad_accumulator(leaf):
 
 def edge(t):
     """The (node, output_nr) pair that leads from a consumer of tensor t back into the graph."""
-    if t.grad_fn is not None:
-        return (t.grad_fn, t._output_nr)
+    fn = t.grad_fn
+    if fn is not None:
+        extra = t._extra
+        if extra is not None and "view" in extra and extra["view"][0].grad_fn is not extra["base_fn"]:
+            from .function import regenerate_view
+            fn = regenerate_view(t)
+        return (fn, t._output_nr)
     if t._requires_grad:
         fn = t.grad_fn
         return (fn, t._output_nr) if fn is not None else (grad_accumulator(t), 0)

@@ -10,7 +10,7 @@ from .._device import array_module, move
 from .._dtype import from_numpy_dtype, can_cast
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
-from ..autograd.function import NO_GRAD_VIEW, Op
+from ..autograd.function import NO_GRAD_VIEW, Op, replay_view
 
 _state = grad_mode.state
 
@@ -60,13 +60,6 @@ def apply_inplace(self, fn, *args, **kwargs):
     return self
 
 
-def _replay(recipe, t):
-    """The view of t that recipe (a list of (view op, its other inputs, kwargs)) makes from its base."""
-    for cls, rest, kwargs in recipe:
-        t = cls.apply(t, *rest, **kwargs)
-    return t
-
-
 class CopySlices(Op):
     """base after its view was changed in place to `value`: the view's region comes from value, the rest from
     base's previous value."""
@@ -79,9 +72,9 @@ class CopySlices(Op):
     @staticmethod
     def backward(ctx, g):
         keep = _wrap(array_module(g._data).ones_like(g._data))
-        _replay(ctx.recipe, keep)._data[...] = 0
+        replay_view(ctx.recipe, keep)._data[...] = 0
         return (g * keep if ctx.needs_input_grad[0] else None,
-                _replay(ctx.recipe, g) if ctx.needs_input_grad[1] else None, None)
+                replay_view(ctx.recipe, g) if ctx.needs_input_grad[1] else None, None)
 
 
 def _rebase_view(view, value, base, recipe):
@@ -89,8 +82,9 @@ def _rebase_view(view, value, base, recipe):
     and the view's becomes the view op replayed on the new base."""
     new_base = CopySlices.apply(base, value, recipe)
     base.grad_fn, base._requires_grad, base._output_nr = new_base.grad_fn, True, 0
-    new_view = _replay(recipe, base)
+    new_view = replay_view(recipe, base)
     view.grad_fn, view._requires_grad, view._output_nr = new_view.grad_fn, True, new_view._output_nr
+    view._extra["base_fn"] = base.grad_fn
 
 
 def write_into(self, data):

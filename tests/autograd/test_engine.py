@@ -441,6 +441,53 @@ def test_in_place_on_view_of_leaf_raises():
     assert x.tolist() == [2.0, 1.0, 1.0]
 
 
+def _stale_view_cases(lib):
+    """(name, f(x) -> loss) where a view is used after its base changed in place since the view was made."""
+    def base_changed(x):
+        a = x.clone()
+        v = a[:2]
+        a.mul_(2)
+        return (v * lib.tensor([1.0, 3.0])).sum()
+
+    def through_other_view(x):
+        a = x.clone()
+        v, w = a[:2], a[1:]
+        w.mul_(3)
+        return (v * lib.tensor([1.0, 5.0])).sum()
+
+    def view_of_view(x):
+        a = x.clone()
+        v = a.view(3, 1)[1:]
+        a.add_(x * x)
+        return (v ** 2).sum()
+
+    def used_before_and_after(x):
+        a = x.clone()
+        v = a[1:]
+        before = v.exp().sum()
+        a.mul_(x)
+        return before + (v * 7).sum()
+
+    def twice(x):
+        a = x.clone()
+        v = a[::2]
+        a.mul_(2)
+        a[0] = x[1] * 10
+        return v.sum() * 3
+    return [(f.__name__, f) for f in (base_changed, through_other_view, view_of_view, used_before_and_after, twice)]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_a_view_used_after_its_base_changed_in_place_gets_the_new_history_as_in_torch(case):
+    grads = []
+    for lib in (ember, torch):
+        name, f = _stale_view_cases(lib)[case]
+        x = lib.tensor([1.5, -2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        f(x).backward()
+        grads.append(x.grad.tolist())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12, err_msg=name)
+
+
 def _no_grad_view_cases(lib):
     """(name, a function doing an in-place change of a view made in no_grad mode) for ember or torch."""
     def make(base, view=lambda a: a[:2], then=lambda v: v):
