@@ -14,9 +14,9 @@ BATCH = np.stack([np.eye(2), SINGULAR, SINGULAR])
 
 def test_namespace_has_torch_linalg_names():
     names = ["cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
-             "lstsq", "lu", "lu_factor", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
-             "pinv", "qr", "slogdet", "solve", "solve_ex", "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot",
-             "vector_norm"]
+             "lstsq", "lu", "lu_factor", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank",
+             "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "svd", "svdvals", "tensorinv",
+             "tensorsolve", "vecdot", "vector_norm"]
     assert all(hasattr(torch.linalg, n) for n in names)
     assert sorted(ember.linalg.__all__) == sorted(names + ["LinAlgError"])
     assert issubclass(ember.linalg.LinAlgError, RuntimeError)
@@ -44,7 +44,8 @@ def same_error(efn, tfn, *arrays):
     ("cross", (np.ones((2, 4)), np.ones((2, 4)))), ("cross", (np.ones((2, 3)), np.ones(3))),
     ("matrix_norm", (np.ones((2, 2)), "foo")), ("matrix_norm", (np.ones(3),)),
     ("norm", (np.ones((2, 2, 2)), 2)), ("cond", (np.ones(3),)), ("cond", (np.ones((2, 3)), 1)),
-    ("lu_factor", (np.zeros((2, 2, 2)),)), ("pinv", (np.ones(3),)),
+    ("lu_factor", (np.zeros((2, 2, 2)),)), ("pinv", (np.ones(3),)), ("matrix_exp", (np.ones((2, 3)),)),
+    ("matrix_exp", (np.ones(3),)), ("matrix_exp", (np.ones((2, 2), dtype=np.int64),)),
 ])
 def test_errors_match_torch(name, args):
     def call(mod):

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .._creation import eye, zeros
+from .._creation import eye, zeros, zeros_like
 from .._device import array_module
 from .._dtype import get_default_dtype
 from .._tensor import Tensor, _wrap, _wrap_dim
@@ -27,7 +27,7 @@ from .reduce import _type_name, amax, amin, norm
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "einsum", "tril", "triu", "diag",
            "diagonal", "trace", "kron", "baddbmm", "addbmm", "addmv", "addr", "chain_matmul", "inner", "tensordot",
            "cdist", "dist", "cov", "corrcoef", "det", "logdet", "slogdet", "inverse", "pinverse", "cholesky",
-           "matrix_power", "cross", "svd", "qr"]
+           "matrix_power", "matrix_exp", "cross", "svd", "qr"]
 
 # the C++ names PyTorch's mm dtype error prints
 _CPP_NAMES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.float16): "c10::Half",
@@ -1555,6 +1555,56 @@ def matrix_power(A, n):
     return result
 
 
+# Pade approximant of degree 13 for exp (Higham, "The scaling and squaring method for the matrix exponential
+# revisited", 2005): its coefficients, and the 1-norm up to which it is accurate to double precision unscaled
+_PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800., 129060195264000.,
+           10559470521600., 670442572800., 33522128640., 1323241920., 40840800., 960960., 16380., 182., 1.)
+_THETA13 = 5.371920351148152
+
+
+def _expm(a):
+    """exp of a batch of square arrays by scaling and squaring with the degree-13 Pade approximant."""
+    xp = array_module(a)
+    norm = xp.abs(a).sum(-2).max() if a.size else 0.0
+    s = max(0, int(math.ceil(math.log2(norm / _THETA13)))) if norm > _THETA13 else 0
+    a = a / (2.0 ** s)
+    b = _PADE13
+    eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
+    r = xp.linalg.solve(v - u, v + u)
+    for _ in range(s):
+        r = r @ r
+    return r.astype(a.dtype, copy=False)
+
+
+class LinalgMatrixExpBackward0(Op):
+    retain_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, a):
+        return _expm(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        # the gradient is the upper-right block of exp([[A^T, G], [0, A^T]]) (the Frechet derivative of exp)
+        from .shape import cat
+        a, = ctx.saved_tensors
+        at = a.mT
+        n = a.shape[-1]
+        block = cat([cat([at, g], -1), cat([zeros_like(at), at], -1)], -2)
+        return (matrix_exp(block)[..., :n, n:],)
+
+
+def matrix_exp(A):
+    """The matrix exponential of A (a square matrix or a batch of them): the sum of A^k / k!."""
+    _check_matrix("linalg.matrix_exp", A)
+    return LinalgMatrixExpBackward0.apply(A)
+
+
 class LinalgCrossBackward0(Op):
     retain_inputs = (0, 1)
 
@@ -1743,7 +1793,7 @@ def bilinear(input1, input2, weight, bias=None):
 def _methods():
     for fn in (matmul, mm, bmm, mv, dot, vdot, outer, addmm, tril, triu, diag, diagonal, trace, kron, baddbmm, addbmm,
                addmv, addr, inner, dist, cov, corrcoef, det, logdet, slogdet, inverse, pinverse, cholesky,
-               matrix_power, cross, svd, qr):
+               matrix_power, matrix_exp, cross, svd, qr):
         setattr(Tensor, fn.__name__, fn)
     Tensor.ger = ger
     Tensor.__matmul__ = lambda self, other: matmul(self, other) if isinstance(other, Tensor) else NotImplemented

@@ -364,6 +364,9 @@ LINALG_SPECS = [
     lin("matrix_power_neg", lambda a: a.matrix_power(-2), lambda a: a.matrix_power(-2), [((3, 3),)]),
     lin("matrix_power_0", lambda a: ember.linalg.matrix_power(a, 0), lambda a: torch.linalg.matrix_power(a, 0),
         [((2, 2),)], grad=False),
+    lin("matrix_exp", ember.linalg.matrix_exp, torch.linalg.matrix_exp, [((3, 3),), ((2, 3, 3),), ((1, 1),),
+                                                                          ((0, 2, 2),)]),
+    lin("matrix_exp_scaled", lambda a: (a * 6).matrix_exp(), lambda a: (a * 6).matrix_exp(), [((3, 3),)]),
     *[lin(f"matrix_norm_{o}", lambda a, o=o: ember.linalg.matrix_norm(a, o),
           lambda a, o=o: torch.linalg.matrix_norm(a, o), [((3, 3),), ((2, 2, 3),)])
       for o in ["fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2]],
