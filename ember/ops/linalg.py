@@ -27,7 +27,7 @@ from .reduce import _type_name, amax, amin, norm
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "einsum", "tril", "triu", "diag",
            "diagonal", "trace", "kron", "baddbmm", "addbmm", "addmv", "addr", "chain_matmul", "inner", "tensordot",
            "cdist", "dist", "cov", "corrcoef", "det", "logdet", "slogdet", "inverse", "pinverse", "cholesky",
-           "matrix_power", "matrix_exp", "cross", "svd", "qr"]
+           "matrix_power", "matrix_exp", "cross", "svd", "qr", "geqrf", "orgqr"]
 
 # the C++ names PyTorch's mm dtype error prints
 _CPP_NAMES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.float16): "c10::Half",
@@ -1605,6 +1605,41 @@ def matrix_exp(A):
     return LinalgMatrixExpBackward0.apply(A)
 
 
+def householder_product(A, tau):
+    """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i below the diagonal of A's column i with 1
+    on it (LAPACK's orgqr): with geqrf's output, the Q of a QR decomposition."""
+    fname = "torch.linalg.householder_product"
+    _check_tensors(fname, ("input", A), ("tau", tau))
+    if A.ndim < 2:
+        raise RuntimeError(f"{fname}: input must have at least 2 dimensions.")
+    if A.shape[-2] < A.shape[-1]:
+        raise RuntimeError(f"{fname}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if tau.ndim != A.ndim - 1:
+        raise RuntimeError(f"{fname}: Expected tau to have one dimension less than input, but got tau.ndim equal "
+                           f"to {tau.ndim} and input.ndim is equal to {A.ndim}")
+    if A.shape[-1] < tau.shape[-1]:
+        raise RuntimeError(f"{fname}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    m, n = A.shape[-2], A.shape[-1]
+    unit = eye(m, n, dtype=A.dtype, device=A.device)
+    V = A.tril(-1) + unit
+    Q = unit.expand(A.shape) if tau.shape[-1] else A * 0 + unit     # no reflector: I, still a function of A
+    for i in reversed(range(tau.shape[-1])):   # Q = H_1 (H_2 (... (H_k I)))
+        v = V[..., :, i:i + 1]
+        Q = Q - tau[..., i:i + 1].unsqueeze(-1) * (v @ (v.mT @ Q))
+    return Q
+
+
+orgqr = householder_product
+
+
+def geqrf(input):
+    """LAPACK's QR factorization: (a, tau), R above a's diagonal and the Householder vectors below it, for
+    householder_product. Not differentiable, as in PyTorch."""
+    _check_matrix("torch.geqrf", input, square=False, name="input")
+    h, tau = array_module(input._data).linalg.qr(input._data, mode="raw")
+    return return_types.geqrf(_wrap(h.swapaxes(-1, -2).copy()), _wrap(tau))
+
+
 class LinalgCrossBackward0(Op):
     retain_inputs = (0, 1)
 
@@ -1793,9 +1828,10 @@ def bilinear(input1, input2, weight, bias=None):
 def _methods():
     for fn in (matmul, mm, bmm, mv, dot, vdot, outer, addmm, tril, triu, diag, diagonal, trace, kron, baddbmm, addbmm,
                addmv, addr, inner, dist, cov, corrcoef, det, logdet, slogdet, inverse, pinverse, cholesky,
-               matrix_power, matrix_exp, cross, svd, qr):
+               matrix_power, matrix_exp, cross, svd, qr, geqrf):
         setattr(Tensor, fn.__name__, fn)
     Tensor.ger = ger
+    Tensor.orgqr = householder_product
     Tensor.__matmul__ = lambda self, other: matmul(self, other) if isinstance(other, Tensor) else NotImplemented
     Tensor.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
     for fn in (tril, triu, addmm, baddbmm, addbmm, addmv, addr):

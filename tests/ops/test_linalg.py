@@ -366,6 +366,12 @@ LINALG_SPECS = [
         [((2, 2),)], grad=False),
     lin("matrix_exp", ember.linalg.matrix_exp, torch.linalg.matrix_exp, [((3, 3),), ((2, 3, 3),), ((1, 1),),
                                                                           ((0, 2, 2),)]),
+    lin("householder_product", ember.linalg.householder_product, torch.linalg.householder_product,
+        [((4, 3), (2,)), ((2, 3, 3), (2, 3)), ((3, 2), (0,))]),
+    lin("orgqr_of_geqrf", lambda a: ember.orgqr(*ember.geqrf(a.detach())),
+        lambda a: torch.orgqr(*torch.geqrf(a.detach())), [((4, 3),), ((2, 3, 2),)], grad=False),
+    lin("geqrf", lambda a: ember.geqrf(a)[0], lambda a: torch.geqrf(a.detach())[0], [((4, 3),), ((2, 2, 3),)],
+        grad=False),
     lin("matrix_exp_scaled", lambda a: (a * 6).matrix_exp(), lambda a: (a * 6).matrix_exp(), [((3, 3),)]),
     *[lin(f"matrix_norm_{o}", lambda a, o=o: ember.linalg.matrix_norm(a, o),
           lambda a, o=o: torch.linalg.matrix_norm(a, o), [((3, 3),), ((2, 2, 3),)])

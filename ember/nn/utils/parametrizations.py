@@ -1,9 +1,6 @@
-"""Parametrizations to register with parametrize.register_parametrization: orthogonal, weight_norm, spectral_norm.
-
-orthogonal uses the Cayley map only: ember has no matrix_exp nor householder_product yet, so the default map is
-"cayley" where PyTorch picks "matrix_exp" (square) or "householder"; the initial weight is the same and so is the
-first gradient (both maps are I + A + O(A^2) at A = 0, where the trivialization starts), later steps differ."""
+"""Parametrizations to register with parametrize.register_parametrization: orthogonal, weight_norm, spectral_norm."""
 from ... import _creation, linalg
+from ...ops.linalg import geqrf
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...ops.activation import normalize
@@ -43,14 +40,23 @@ class _Orthogonal(Module):
         if transposed:
             X = X.mT
             n, k = k, n
-        X = X.tril()
-        if n != k:
-            X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
-        A = X - X.mT
-        Id = _creation.eye(n, dtype=A.dtype, device=A.device)
-        Q = linalg.solve(Id - 0.5 * A, Id + 0.5 * A)
-        if n != k:
-            Q = Q[..., :k]
+        if self.orthogonal_map == "householder":
+            A = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            # X's diagonal holds +-1: the sign of each column, not differentiated (as PyTorch)
+            Q = linalg.householder_product(A, tau) * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        else:   # the exponential or the Cayley transform of a skew-symmetric matrix is orthogonal
+            X = X.tril()
+            if n != k:
+                X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
+            A = X - X.mT
+            if self.orthogonal_map == "matrix_exp":
+                Q = linalg.matrix_exp(A)
+            else:
+                Id = _creation.eye(n, dtype=A.dtype, device=A.device)
+                Q = linalg.solve(Id - 0.5 * A, Id + 0.5 * A)
+            if n != k:
+                Q = Q[..., :k]
         if "base" in self._buffers:
             Q = self.base @ Q
         return Q.mT if transposed else Q
@@ -59,15 +65,23 @@ class _Orthogonal(Module):
         if Q.shape != self.shape:
             raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. Got a tensor of shape "
                              f"{Q.shape}.")
-        if "base" not in self._buffers:
-            raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
-                                      "parametrizations when use_trivialization=False.")
         with grad_mode.no_grad():
             Q_init = Q
             n, k = Q.size(-2), Q.size(-1)
-            if n < k:
+            transposed = n < k
+            if transposed:
                 Q = Q.mT
                 n, k = k, n
+            if "base" not in self._buffers:
+                if self.orthogonal_map != "householder":
+                    raise NotImplementedError("It is not possible to assign to the matrix exponential or the "
+                                              "Cayley parametrizations when use_trivialization=False.")
+                # the Householder vectors of Q's QR decomposition, with diag(R) > 0 as the diagonal's signs
+                A, tau = geqrf(Q)
+                signs = A.diagonal(dim1=-2, dim2=-1)
+                signs.sign_()
+                signs[tau == 0.0] *= -1     # LAPACK's tau is exactly 0 where it skipped a reflection
+                return A.mT if transposed else A
             if n == k:
                 Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
             else:
@@ -80,9 +94,10 @@ class _Orthogonal(Module):
 
 
 def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
-    """Parametrize the matrix (or batch of matrices) module.<name> to stay orthogonal: Q = base @ cayley(A), A the
-    skew-symmetric part of parametrizations.<name>.original; the initial value is the orthogonalized weight.
-    Only orthogonal_map="cayley" is available (the default here)."""
+    """Parametrize the matrix (or batch of matrices) module.<name> to stay orthogonal, through orthogonal_map
+    ("matrix_exp" or "cayley" of a skew-symmetric matrix, or "householder" reflectors; by default matrix_exp for
+    square matrices, householder otherwise, as PyTorch) of parametrizations.<name>.original, times a fixed
+    orthogonal base with use_trivialization; the initial value is the orthogonalized weight."""
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
         raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
@@ -91,11 +106,9 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     if orthogonal_map not in (None, "matrix_exp", "cayley", "householder"):
         raise ValueError(f'orthogonal_map has to be one of "matrix_exp", "cayley", "householder". Got: '
                          f"{orthogonal_map}")
-    if orthogonal_map not in (None, "cayley"):
-        needed = "matrix_exp" if orthogonal_map == "matrix_exp" else "linalg.householder_product"
-        raise NotImplementedError(f'orthogonal_map="{orthogonal_map}" needs {needed}, which ember does not have '
-                                  f'yet; use orthogonal_map="cayley"')
-    orth = _Orthogonal(weight, "cayley", use_trivialization=use_trivialization)
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.size(-2) == weight.size(-1) else "householder"
+    orth = _Orthogonal(weight, orthogonal_map, use_trivialization=use_trivialization)
     parametrize.register_parametrization(module, name, orth, unsafe=True)
     return module
 
