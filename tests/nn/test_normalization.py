@@ -295,3 +295,19 @@ def test_local_response_norm_gradcheck_and_errors():
     assert str(got.value) == str(want.value)
     empty = ember.zeros(0, 3, 2)
     assert F.local_response_norm(empty, 2) is empty
+
+
+def test_a_checkpoint_without_num_batches_tracked_loads_as_in_torch():
+    """Old or converted checkpoints lack num_batches_tracked: like PyTorch, the module keeps its own count instead
+    of reporting a missing key, and the caller's dict is left as it was."""
+    results = []
+    for lib in (ember, torch):
+        m = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+        for _ in range(3):
+            m(lib.ones(4, 2) * lib.arange(4.0).reshape(4, 1))
+        sd = {k: v for k, v in m.state_dict().items() if not k.endswith("num_batches_tracked")}
+        keys = list(sd)
+        result = m.load_state_dict(sd)
+        assert list(sd) == keys
+        results.append((list(result.missing_keys), list(result.unexpected_keys), m[1].num_batches_tracked.item()))
+    assert results[0] == results[1] == ([], [], 3)

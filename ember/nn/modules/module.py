@@ -436,6 +436,7 @@ class Module:
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        state_dict = OrderedDict(state_dict)    # load_state_dict pre-hooks may add keys: not to the caller's dict
         missing, unexpected, errors = [], [], []
         for mod_prefix, m in self.named_modules():
             for hook in m._load_state_dict_pre_hooks.values():

@@ -28,6 +28,14 @@ def _reset_affine(module):
         init.zeros_(module.bias)
 
 
+def _add_num_batches_tracked(module, state_dict, prefix, *args):
+    """As PyTorch for checkpoints without version metadata (from before num_batches_tracked existed, or converted
+    from other tools): a missing num_batches_tracked keeps the module's own instead of failing as missing."""
+    key = prefix + "num_batches_tracked"
+    if module.track_running_stats and key not in state_dict:
+        state_dict[key] = module.num_batches_tracked
+
+
 class _NormBase(Module):
     """Per-channel weight and bias, and the running_mean / running_var / num_batches_tracked buffers."""
     _version = 2
@@ -49,6 +57,7 @@ class _NormBase(Module):
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
+        self._register_load_state_dict_pre_hook(_add_num_batches_tracked, with_module=True)
         self.reset_parameters()
 
     def reset_running_stats(self):
