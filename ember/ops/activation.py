@@ -13,7 +13,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op, as_array
 from ..random import rng
 from .inplace import apply_inplace
-from .pointwise import _erf_array, _sigmoid, erf, relu as _relu, sigmoid, tanh, unary, where
+from .pointwise import _erf_array, _sigmoid, erf, relu as _relu, sigmoid, tanh, where
 from .reduce import _type_name
 from .shape import cat
 

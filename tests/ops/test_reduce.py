@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import ember
-from tests.oracle import OpSpec, check_op, compare
+from tests.oracle import OpSpec, check_op
 
 INF = math.inf
 SHAPES = [((3, 4),), ((2, 3, 2),)]

@@ -13,7 +13,7 @@ import numpy as np
 from ... import _creation, _memory, autograd
 from ..._device import array_module
 from ...autograd.function import Op
-from ...ops.linalg import addmm, linear, mm
+from ...ops.linalg import addmm, mm
 from ...ops.shape import cat, stack
 from .. import functional as F
 from .. import init

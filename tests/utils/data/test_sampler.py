@@ -2,7 +2,6 @@
 ranges, frequencies) and by repeating under the same seed."""
 import numpy as np
 import pytest
-import torch
 import torch.utils.data as tdata
 
 import ember
