@@ -237,6 +237,17 @@ class _SingleProcessIter(_BaseIter):
         return self._fetcher.fetch(next(self._keys))
 
 
+def _warn_if_too_many_workers(num_workers):
+    """PyTorch's warning when there are more workers than CPUs this process may run on."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if cpus is not None and num_workers > cpus:
+        warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. Our suggested max "
+                      f"number of worker in current system is {cpus}, which is smaller than what this DataLoader "
+                      f"is going to create. Please be aware that excessive worker creation might get DataLoader "
+                      f"running slow or even freeze, lower the worker number to avoid potential slowness/freeze if "
+                      f"necessary.")
+
+
 class _MultiProcessIter(_BaseIter):
     """One pass (several, with persistent workers) over a DataLoader, loading in worker processes.
 
@@ -247,6 +258,7 @@ class _MultiProcessIter(_BaseIter):
 
     def __init__(self, loader):
         super().__init__(loader)
+        _warn_if_too_many_workers(self._num_workers)
         self._timeout = loader.timeout
         self._prefetch_factor = loader.prefetch_factor
         self._in_order = loader.in_order

@@ -421,3 +421,16 @@ def test_training_with_workers_gives_the_same_losses():
     without = losses(0)
     assert len(without) == 15 and without[-1] < without[0]
     assert losses(2) == without
+
+
+def test_more_workers_than_cpus_warns_as_torch():
+    cpus = len(os.sched_getaffinity(0))
+    messages = []
+    for lib in (ember, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loader = lib.utils.data.DataLoader(list(range(4)), num_workers=cpus + 1)
+            assert [int(b) for b in loader] == [0, 1, 2, 3]
+        messages.append({str(w.message) for w in caught if w.category is UserWarning})
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+    assert f"will create {cpus + 1} worker processes in total" in messages[0].pop()
