@@ -16,6 +16,7 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.decompositions import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.distance import *  # noqa: F401,F403
 from .ops import inplace as _inplace  # noqa: F401

@@ -706,7 +706,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if p == "nuc":
-        from .linalg import matrix_norm  # linalg.py imports this module
+        from .decompositions import matrix_norm  # decompositions.py imports this module
         return matrix_norm(input, "nuc", tuple(range(input.ndim)) if dim is None else dim, keepdim)
     if not input.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "

@@ -1,6 +1,6 @@
 """Parametrizations to register with parametrize.register_parametrization: orthogonal, weight_norm, spectral_norm."""
 from ... import _creation, linalg
-from ...ops.linalg import geqrf
+from ...ops.decompositions import geqrf
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...ops.activation import normalize
