@@ -493,17 +493,22 @@ class IndexAddBackward0(Op):
         return g, None, None, gs, None
 
 
+def _check_index_source(fname, input, dim, idx, source):
+    """index_add_'s and index_reduce_'s checks: source has input's dtype and one slice along dim per index."""
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"{fname}(): self ({_type_name(input)}) and source ({_type_name(source)}) must have the "
+                           f"same scalar type")
+    n = source._data.shape[dim] if source._data.ndim else 1
+    if idx.size != n:
+        raise RuntimeError(f"{fname}(): Number of indices ({idx.size}) should be equal to source.size(dim): ({n}), "
+                           f"for dim: {dim}")
+
+
 def index_add(input, dim, index, source, *, alpha=1):
     """input with alpha * source's slices added at positions index along dim (repeated indices add up)."""
     idx = _vector_index("index_add_", index, "index_add_(): Expected dtype int32/int64 for index")
     dim = _wrap_dim(dim, input._data.ndim)
-    if source._data.dtype != input._data.dtype:
-        raise RuntimeError(f"index_add_(): self ({_type_name(input)}) and source ({_type_name(source)}) must have "
-                           f"the same scalar type")
-    n = source._data.shape[dim] if source._data.ndim else 1
-    if idx.size != n:
-        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): ({n}), "
-                           f"for dim: {dim}")
+    _check_index_source("index_add_", input, dim, idx, source)
     _check_bounds(idx, dim, input._data.shape[dim], negative=False, error=RuntimeError)
     return IndexAddBackward0.apply(input, dim, idx, source, alpha)
 
@@ -857,13 +862,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
         raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {_type_name(index)}")
     idx = _vector_index("index_reduce_", index, "")
     dim = _wrap_dim(dim, input._data.ndim)
-    if source._data.dtype != input._data.dtype:
-        raise RuntimeError(f"index_reduce_(): self ({_type_name(input)}) and source ({_type_name(source)}) must "
-                           f"have the same scalar type")
-    n = source._data.shape[dim] if source._data.ndim else 1
-    if idx.size != n:
-        raise RuntimeError(f"index_reduce_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
-                           f"({n}), for dim: {dim}")
+    _check_index_source("index_reduce_", input, dim, idx, source)
     if idx.size and (idx.min() < 0 or idx.max() >= input._data.shape[dim]):
         raise IndexError("index out of range in self")
     xp = array_module(idx)
