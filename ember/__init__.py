@@ -12,6 +12,7 @@ from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, i
                        is_inference_mode_enabled, is_anomaly_enabled, is_anomaly_check_nan_enabled,
                        set_detect_anomaly, detect_anomaly)
 from .ops.pointwise import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.index import *  # noqa: F401,F403
