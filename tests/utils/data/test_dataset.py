@@ -11,30 +11,23 @@ import ember.utils.data as edata
 from tests.utils.data.compare import assert_same, assert_same_error
 
 
-class Squares(edata.Dataset):
-    def __init__(self, n, offset=0):
-        self.n, self.offset = n, offset
+def _squares(base):
+    """The dataset of i * i + offset for i < n, on base (ember's or torch's Dataset)."""
+    class Squares(base):
+        def __init__(self, n, offset=0):
+            self.n, self.offset = n, offset
 
-    def __len__(self):
-        return self.n
+        def __len__(self):
+            return self.n
 
-    def __getitem__(self, i):
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        return i * i + self.offset
+        def __getitem__(self, i):
+            if not 0 <= i < self.n:
+                raise IndexError(i)
+            return i * i + self.offset
+    return Squares
 
 
-class TorchSquares(tdata.Dataset):
-    def __init__(self, n, offset=0):
-        self.n, self.offset = n, offset
-
-    def __len__(self):
-        return self.n
-
-    def __getitem__(self, i):
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        return i * i + self.offset
+Squares, TorchSquares = _squares(edata.Dataset), _squares(tdata.Dataset)
 
 
 def _stream(base):
