@@ -88,7 +88,7 @@ class _Encoder:
                         f"a file can never run code)")
 
     def key(self, k):
-        if isinstance(k, Tensor) or isinstance(k, (list, dict)):
+        if isinstance(k, (Tensor, list, dict)):
             raise TypeError(f"ember.save can't store a dict key of type {type(k).__name__}: keys must be "
                             f"strings, numbers, None or tuples of them")
         return self.value(k, ())

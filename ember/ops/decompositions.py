@@ -18,6 +18,7 @@ from ..autograd.function import Op
 from .linalg import DiagEmbedBackward0, _broadcast_batch, _check_tensors, diagonal, matmul, tril, triu, vector_norm
 from .pointwise import where
 from .reduce import _type_name, amax, amin
+from .shape import cat
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "matrix_power", "matrix_exp", "cross", "svd",
            "qr", "geqrf", "orgqr"]
@@ -728,7 +729,6 @@ class LinalgMatrixExpBackward0(Op):
     @staticmethod
     def backward(ctx, g):
         # the gradient is the upper-right block of exp([[A^T, G], [0, A^T]]) (the Frechet derivative of exp)
-        from .shape import cat
         a, = ctx.saved_tensors
         at = a.mT
         n = a.shape[-1]
