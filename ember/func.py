@@ -339,19 +339,19 @@ def _jacobian_transform(func, argnums, has_aux, api, randomness=None):
         traced = {}
 
         def of_leaves(*roots):
-            # NOTE: jacobian passes fresh roots; the first call's values are kept for the results and the aux
+            """func on jacobian's fresh roots, its output leaves as a tuple; the rest is kept in traced."""
             state = default_generator.rng.bit_generator.state
             _, _, _, out, aux = _trace(call, _unflatten(roots, spec), has_aux, api)
             if randomness == "error" and default_generator.rng.bit_generator.state != state:
                 raise RuntimeError(_RANDOM_ERROR)
-            traced.update(roots=roots, out=out, aux=aux, out_spec=_tensor_outputs(out, api)[1])
-            return tuple(_tensor_outputs(out, api)[0])
+            out_leaves, out_spec = _tensor_outputs(out, api)
+            traced.update(roots=roots, out_leaves=out_leaves, aux=aux, out_spec=out_spec)
+            return tuple(out_leaves)
 
         _check_primals(leaves, api)
         enabled = grad_mode.is_grad_enabled()
         jac = jacobian(of_leaves, tuple(leaves), create_graph=True)
-        out_leaves = _flatten(traced["out"])[0]
-        keep = enabled and _reaches_outside(out_leaves + _flatten(traced["aux"])[0], traced["roots"])
+        keep = enabled and _reaches_outside(traced["out_leaves"] + _flatten(traced["aux"])[0], traced["roots"])
         result = _unflatten([_unflatten(row, spec) for row in jac], traced["out_spec"])
         result, aux = _lower(keep, result, traced["aux"])
         return (result, aux) if has_aux else result
