@@ -13,7 +13,7 @@ from ._tensor import Tensor
 from .autograd import grad_mode
 from .autograd.functional import _grad, _prepare, jacobian
 from .autograd.node import AccumulateGrad
-from .nn.utils.stateless import functional_call
+from .nn.utils import stateless
 from .ops.shape import stack
 from .random import default_generator
 
@@ -518,3 +518,27 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                                  name)
         return _unflatten(stacked, out_spec)
     return wrapped
+
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
+    """Call module with its parameters and buffers replaced by those in a dict, or in a list or tuple of dicts
+    (whose keys must not repeat); as ember.nn.utils.stateless.functional_call otherwise."""
+    dicts = parameter_and_buffer_dicts
+    if isinstance(dicts, dict):
+        merged = dicts
+    elif isinstance(dicts, (list, tuple)):
+        if not all(isinstance(d, dict) for d in dicts):
+            raise ValueError("Expected all elements of parameter_and_buffer_dicts to be dictionaries")
+        merged = {}
+        repeated = []
+        for d in dicts:
+            for k, v in d.items():
+                if k in merged and k not in repeated:
+                    repeated.append(k)
+                merged[k] = v
+        if repeated:
+            raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call is ambiguous")
+    else:
+        raise ValueError(f"Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but got "
+                         f"{type(dicts)}")
+    return stateless.functional_call(module, merged, args, kwargs, tie_weights=tie_weights, strict=strict)

@@ -365,5 +365,20 @@ def test_vmap_errors(call):
     raises_same(lambda mod: call(mod, t(mod, A)))
 
 
-def test_functional_call_is_stateless_one():
-    assert ember.func.functional_call is ember.nn.utils.stateless.functional_call
+def test_functional_call_takes_a_dict_or_a_sequence_of_dicts():
+    tm = torch.nn.Linear(3, 2).double()
+    em = ember.nn.Linear(3, 2).double()
+    x = np.arange(6.0).reshape(2, 3)
+    w, b = np.ones((2, 3)), np.full(2, 0.5)
+    want = torch.func.functional_call(tm, ({"weight": torch.tensor(w)}, {"bias": torch.tensor(b)}), (torch.tensor(x),))
+    for dicts in (({"weight": ember.tensor(w)}, {"bias": ember.tensor(b)}),
+                  [{"weight": ember.tensor(w), "bias": ember.tensor(b)}],
+                  {"weight": ember.tensor(w), "bias": ember.tensor(b)}):
+        got = ember.func.functional_call(em, dicts, (ember.tensor(x),))
+        np.testing.assert_allclose(got.numpy(), want.detach().numpy(), rtol=1e-12)
+    for bad in (({"weight": 1}, {"weight": 2, "bias": 3}), [{"weight": 1}, 2], {"weight"}):
+        with pytest.raises(ValueError) as theirs:
+            torch.func.functional_call(tm, bad, (torch.tensor(x),))
+        with pytest.raises(ValueError) as ours:
+            ember.func.functional_call(em, bad, (ember.tensor(x),))
+        assert str(ours.value) == str(theirs.value)
