@@ -99,21 +99,41 @@ def _matmul(a, b):
     return xp.matmul(a, b, out=_memory.empty(xp, (a.shape[0], b.shape[1]), np.result_type(a, b)))
 
 
-class MmBackward0(Op):
+def _mm_array_grads(a, b, g, need_a, need_b):
+    """The gradients of a and b in a @ b on backend arrays (the first-order path of mm and addmm): the same
+    products, in the same layouts, as MmBackward0.backward records with tensors."""
+    ga = _matmul(g, b.T) if need_a else None
+    if not need_b:
+        return ga, None
+    if b.flags.f_contiguous and not b.flags.c_contiguous:
+        return ga, _matmul(g.T, a).T
+    return ga, _matmul(a.T, g)
+
+
+class _MatrixProduct(Op):
+    """The forward the matrix products share: one backend matmul of the two saved inputs."""
     retain_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
         return _matmul(a, b)
 
+
+class MmBackward0(_MatrixProduct):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return mm(g, b.t()) if need_a else None, _mat2_grad(a, g, b) if need_b else None
 
+    def _apply(self, grads, graph):
+        if graph:
+            return Op._apply(self, grads, graph)
+        a, b = self._unpack_saved(False)
+        return _mm_array_grads(a, b, grads[0], *self.needs_input_grad)
 
-class BmmBackward0(MmBackward0):
+
+class BmmBackward0(_MatrixProduct):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
@@ -121,7 +141,7 @@ class BmmBackward0(MmBackward0):
         return bmm(g, b.mT) if need_a else None, bmm(a.mT, g) if need_b else None
 
 
-class MvBackward0(MmBackward0):
+class MvBackward0(_MatrixProduct):
     @staticmethod
     def backward(ctx, g):
         mat, vec = ctx.saved_tensors
@@ -304,15 +324,23 @@ class AddmmBackward0(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        need_x, need_a, need_b = ctx.needs_input_grad[:3]
-        beta, alpha = ctx.beta, ctx.alpha
-        gx = (g if beta == 1 else g * beta) if need_x else None
-        ga = mm(g, b.t()) if need_a else None
-        gb = _mat2_grad(a, g, b) if need_b else None
-        if alpha != 1:
-            ga = None if ga is None else ga * alpha
-            gb = None if gb is None else gb * alpha
-        return gx, ga, gb, None, None
+        need_a, need_b = ctx.needs_input_grad[1:3]
+        return _addmm_grads(ctx, g, mm(g, b.t()) if need_a else None, _mat2_grad(a, g, b) if need_b else None)
+
+    def _apply(self, grads, graph):
+        if graph:
+            return Op._apply(self, grads, graph)
+        a, b = self._unpack_saved(False)
+        return _addmm_grads(self, grads[0], *_mm_array_grads(a, b, grads[0], *self.needs_input_grad[1:3]))
+
+
+def _addmm_grads(ctx, g, ga, gb):
+    """addmm's gradients (tensors or arrays) from g and those of the product, ga and gb: beta and alpha applied."""
+    gx = (g if ctx.beta == 1 else g * ctx.beta) if ctx.needs_input_grad[0] else None
+    if ctx.alpha != 1:
+        ga = None if ga is None else ga * ctx.alpha
+        gb = None if gb is None else gb * ctx.alpha
+    return gx, ga, gb, None, None
 
 
 def _broadcasts_to(shape, target):
