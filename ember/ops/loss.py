@@ -154,11 +154,17 @@ class NllLossBackward0(ArrayBackward):
     def forward(ctx, logp, target, weight, reduction, ignore_index):
         xp = array_module(logp)
         ignored = target == ignore_index
-        safe = xp.where(ignored, 0, target)[:, None]
-        w = xp.ones(target.shape, logp.dtype) if weight is None else weight[safe[:, 0]]
-        w[ignored] = 0
-        ctx.shape, ctx.reduction, ctx.index, ctx.w = logp.shape, reduction, safe, w
-        loss = -w * xp.take_along_axis(logp, safe, axis=1)[:, 0]
+        any_ignored = ignored.any()
+        if any_ignored:
+            target = xp.where(ignored, 0, target)
+        w = xp.ones(target.shape, logp.dtype) if weight is None else weight[target]
+        if any_ignored:
+            w[ignored] = 0
+        ctx.shape, ctx.reduction, ctx.index, ctx.w = logp.shape, reduction, target[:, None], w
+        if logp.ndim == 2:
+            loss = -w * logp[xp.arange(target.shape[0]), target]
+        else:
+            loss = -w * xp.take_along_axis(logp, ctx.index, axis=1)[:, 0]
         if reduction == "none":
             return loss
         total = loss.sum()
