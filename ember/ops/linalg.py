@@ -344,10 +344,8 @@ def _addmm_grads(ctx, g, ga, gb):
 
 
 def _broadcasts_to(shape, target):
-    try:
-        return np.broadcast_shapes(shape, target) == target
-    except ValueError:
-        return False
+    """Whether an array of shape broadcasts to target (each of its trailing sizes is 1 or target's)."""
+    return len(shape) <= len(target) and all(s == 1 or s == t for s, t in zip(shape[::-1], target[::-1]))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
