@@ -188,7 +188,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                         if deps[nxt] == 0:
                             ready.append(nxt)
                 continue
-            if node._tensor_hooks or node._retained or node._pre_hooks:
+            hooked = node._hooked
+            if hooked:
                 _node_hooks(node, grads, graph)
             if targets is not None and node in targets:
                 captured[node] = grads
@@ -209,25 +210,32 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                 grads_in = node._apply(grads, graph)
             del grads
             if not retain_graph and node._saved:
-                node._release()
-            if node._post_hooks:
+                node._saved = None
+                node._released = True
+            if hooked and node._post_hooks:
                 for hook in list(node._post_hooks.values()):
                     hook(tuple(None if g is None else _as_tensor(g, graph) for g in grads_in), ())
-            for i, (nxt, nr) in enumerate(node.next_functions):
+            i = -1
+            for nxt, nr in node.next_functions:
+                i += 1
                 if nxt is None or (run is not None and nxt not in deps):
                     continue
                 g = grads_in[i]
                 if g is not None:
-                    shape, dt = nxt._out_meta[nr]
+                    meta = nxt._out_meta
+                    shape, dt = meta[nr]
                     data = g._data if graph else g
                     if data.shape != shape:
                         g = _sum_to(g, shape, node, i)
-                    if data.dtype != dt:
+                    if data.dtype is not dt and data.dtype != dt:
                         g = _cast(g, dt)
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * len(nxt._out_meta)
-                        buf[nr] = g
+                        if len(meta) == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            buf = buffers[nxt] = [None] * len(meta)
+                            buf[nr] = g
                     elif buf[nr] is None:
                         buf[nr] = g
                     else:

@@ -52,6 +52,7 @@ class Node:
     _post_hooks = None        # {handle id: fn(grad_inputs, grad_outputs)}
     _tensor_hooks = None      # {output_nr: {handle id: fn(grad)}} from Tensor.register_hook
     _retained = None          # {output_nr: weakref to a tensor whose .grad is kept}
+    _hooked = False           # whether any of the four above was ever set: the engine's one check
     _trace = None             # forward stack trace, under detect_anomaly
     _metadata = None
 
@@ -72,6 +73,7 @@ class Node:
         """fn(grad_inputs, grad_outputs) runs after this node computed its gradients."""
         if self._post_hooks is None:
             self._post_hooks = _HookDict()
+            self._hooked = True
         h = RemovableHandle(self._post_hooks)
         self._post_hooks[h.id] = fn
         return h
@@ -80,6 +82,7 @@ class Node:
         """fn(grad_outputs) runs before this node; a non-None return replaces grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = _HookDict()
+            self._hooked = True
         h = RemovableHandle(self._pre_hooks)
         self._pre_hooks[h.id] = fn
         return h
@@ -91,17 +94,14 @@ class Node:
             f"backward. Specify retain_graph=True in the first .backward() or autograd.grad() call if you "
             f"need to backward through the graph a second time, or recompute the forward pass.")
 
-    def _release(self):
-        if self._saved:
-            self._saved = None
-            self._released = True
 
-
-# ---- saved tensors: (tensor, version, grad_fn) for inputs; (array, counter, version, output_nr) for
-# outputs. An output is never stored as a Tensor: output -> grad_fn -> node -> output would be a cycle.
+# ---- saved values: (tensor, version, grad_fn) for inputs; (array, counter, version, output_nr) for
+# outputs; (number, number) for numbers, or (number, the number as a 0-d array) where the first-order backward
+# computes faster with the array (ops/pointwise.py). An output is never stored as a Tensor:
+# output -> grad_fn -> node -> output would be a cycle.
 
 def save_input(t):
-    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, None, None)
+    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, t)
 
 
 def save_output(t):
@@ -110,10 +110,11 @@ def save_output(t):
 
 def unpack(node, entry, graph):
     """A saved value: the array (graph=False) or a Tensor connected to the graph (graph=True)."""
-    if len(entry) == 3:
+    n = len(entry)
+    if n == 2:
+        return entry[0] if graph else entry[1]
+    if n == 3:
         t, v, fn = entry
-        if v is None:
-            return t
         if t._vc[0] != v:
             _raise_modified(node, t._data, fn, t._output_nr, t._vc[0], v)
         return t if graph else t._data
@@ -178,6 +179,7 @@ def register_tensor_hook(t, hook):
         node = t.grad_fn
         if node._tensor_hooks is None:
             node._tensor_hooks = {}
+            node._hooked = True
         hooks = node._tensor_hooks.setdefault(t._output_nr, _HookDict())
     h = RemovableHandle(hooks)
     hooks[h.id] = hook
@@ -188,6 +190,7 @@ def retain_grad(t):
     node = t.grad_fn
     if node._retained is None:
         node._retained = {}
+        node._hooked = True
     node._retained[t._output_nr] = weakref.ref(t)
     if t._extra is None:
         t._extra = {}
