@@ -11,7 +11,7 @@ from .._device import array_module
 from .._tensor import Tensor, _wrap
 from . import grad_mode
 from .anomaly import anomaly_state, record_trace
-from .node import Node, edge, save_input, save_output, unpack
+from .node import Node, edge, out_meta, save_input, save_output, unpack
 
 __all__ = ["Function", "FunctionCtx", "Op", "once_differentiable", "as_array"]
 
@@ -108,7 +108,7 @@ class Op(Node):
                     _mark_view(t, cls, inputs, kwargs, False)
                 return t
             outs = [_wrap(out, True, ctx)]
-            ctx._out_meta = ((out.shape, out.dtype),)
+            ctx._out_meta = out_meta(out)
         if cls.is_view:
             for o in outs:
                 _mark_view(o, cls, inputs, kwargs, len(outs) > 1)

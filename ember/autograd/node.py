@@ -134,12 +134,27 @@ def _raise_modified(node, data, grad_fn, output_nr, now, expected):
         f"operation (add_, x[...] = ..., +=) by its out-of-place form, or call .clone() before it.")
 
 
+_METAS = {}
+
+
+def out_meta(array):
+    """The _out_meta of a node with the one output `array`. Shared between nodes (so that a graph holds fewer
+    objects for the garbage collector to visit): cached by shape and dtype."""
+    key = (array.shape, array.dtype)
+    meta = _METAS.get(key)
+    if meta is None:
+        if len(_METAS) >= 4096:
+            _METAS.clear()
+        meta = _METAS[key] = (key,)
+    return meta
+
+
 class AccumulateGrad(Node):
     """The node that sums a gradient into a leaf tensor's .grad."""
 
     def __init__(self, variable):
         self.variable = variable
-        self._out_meta = ((variable._data.shape, variable._data.dtype),)
+        self._out_meta = out_meta(variable._data)
 
 
 def grad_accumulator(leaf):

@@ -21,7 +21,7 @@ from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.anomaly import anomaly_state, record_trace
 from ..autograd.function import Op, as_array
-from ..autograd.node import edge, save_input, save_output, unpack
+from ..autograd.node import edge, out_meta, save_input, save_output, unpack
 
 __all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal", "is_floating_point",
            "addcmul", "addcdiv", "logaddexp", "logaddexp2", "hypot", "xlogy", "sgn", "nan_to_num", "heaviside",
@@ -86,7 +86,7 @@ def _record(cls, need, out, a, da, b=None, db=None):
     node = _new(cls)
     ea = edge(a) if need[0] else _NO_EDGE
     node.next_functions = (ea,) if len(need) == 1 else (ea, edge(b) if need[1] else _NO_EDGE)
-    node._out_meta = ((out.shape, out.dtype),)
+    node._out_meta = out_meta(out)
     t = _wrap(out, True, node)
     saves = cls.saves[need]
     if saves is not None:
