@@ -100,8 +100,9 @@ class Node:
 # computes faster with the array (ops/pointwise.py). An output is never stored as a Tensor:
 # output -> grad_fn -> node -> output would be a cycle.
 
-def save_input(t):
-    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, t)
+def save_input(t, array=None):
+    """The saved entry of an input: a tensor, or a number (with the array it was computed as, if any)."""
+    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, t if array is None else array)
 
 
 def save_output(t):
@@ -180,8 +181,7 @@ def edge(t):
             fn = regenerate_view(t)
         return (fn, t._output_nr)
     if t._requires_grad:
-        fn = t.grad_fn
-        return (fn, t._output_nr) if fn is not None else (grad_accumulator(t), 0)
+        return (grad_accumulator(t), 0)
     return (None, 0)
 
 

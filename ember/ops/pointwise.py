@@ -90,6 +90,7 @@ def _node_class(name, bwds):
 _NO_EDGE = (None, 0)
 _NEED_ONE = (True,)
 _NUMBERS = (float, int)
+_FLOATS = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))   # a faster test than dtype.kind == "f"
 
 
 def _record(cls, need, out, a, da, b=None, db=None):
@@ -102,16 +103,11 @@ def _record(cls, need, out, a, da, b=None, db=None):
     t = _wrap(out, True, node)
     saves = cls.saves[need]
     if saves is not None:
-        node._saved = (_save(a, da) if saves[0] else None, _save(b, db) if saves[1] else None,
+        node._saved = (save_input(a, da) if saves[0] else None, save_input(b, db) if saves[1] else None,
                        save_output(t) if saves[2] else None)
     if anomaly_state.enabled:
         record_trace(node)
     return t
-
-
-def _save(x, array):
-    """The saved entry of an operand: a tensor, or a number with the 0-d array computed with in its place."""
-    return save_input(x) if type(x) in TENSOR_TYPES else (x, array)
 
 
 _SCALARS = {}   # (number, dtype): the number as a read-only 0-d array of that dtype
@@ -147,7 +143,7 @@ def unary(name, fwd, bwd=None, floating=True):
         if type(input) not in TENSOR_TYPES:
             _check_tensor(name, input)
         d = input._data
-        if floating and d.dtype.kind not in "fc":
+        if floating and d.dtype not in _FLOATS and d.dtype.kind not in "fc":
             d = d.astype(get_default_dtype().np)
         out = fwd(np if type(d) is ndarray else array_module(d), d)
         if type(out) is not ndarray:
@@ -212,11 +208,11 @@ def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=Tru
     def op(input, other):
         a, b = input, other
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
-        if ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
+        if ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype in _FLOATS):
             da, db = a._data, b._data
-        elif ta and type(b) in _NUMBERS and type(a._data) is ndarray and a._data.dtype.kind == "f":
+        elif ta and type(b) in _NUMBERS and type(a._data) is ndarray and a._data.dtype in _FLOATS:
             da, db = a._data, _number_array(b, a._data.dtype)
-        elif tb and type(a) in _NUMBERS and type(b._data) is ndarray and b._data.dtype.kind == "f":
+        elif tb and type(a) in _NUMBERS and type(b._data) is ndarray and b._data.dtype in _FLOATS:
             da, db = _number_array(a, b._data.dtype), b._data
         else:
             a, b = _operand(a, None), _operand(b, None)
@@ -233,7 +229,7 @@ def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=Tru
             raise err from None
         if type(out) is not ndarray:
             out = as_array(out)
-        if cls is not None and _state.enabled and out.dtype.kind == "f":
+        if cls is not None and _state.enabled and (out.dtype in _FLOATS or out.dtype.kind == "f"):
             need = (ta and a._requires_grad, tb and b._requires_grad)
             if need[0] or need[1]:
                 return _record(cls, need, out, a, da, b, db)
