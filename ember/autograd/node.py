@@ -172,7 +172,10 @@ def grad_accumulator(leaf):
 
 
 def edge(t):
-    """The (node, output_nr) pair that leads from a consumer of tensor t back into the graph."""
+    """The (node, output_nr) pair that leads from a consumer of t back into the graph ((None, 0) if t is no
+    tensor)."""
+    if not isinstance(t, Tensor):
+        return (None, 0)
     fn = t.grad_fn
     if fn is not None:
         extra = t._extra
