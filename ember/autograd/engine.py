@@ -24,7 +24,7 @@ def _walk(roots, targets):
     if targets is None:
         deps, stack, root_set = {}, list(roots), set(roots)
         while stack:
-            for nxt, _ in stack.pop().next_functions:
+            for nxt in stack.pop()._nexts:
                 if nxt is not None:
                     c = deps.get(nxt)
                     if c is None:
@@ -44,25 +44,25 @@ def _walk(roots, targets):
         stack = [(root, 0)]
         while stack:
             node, i = stack.pop()
-            nf = node.next_functions
-            while i < len(nf) and (nf[i][0] is None or nf[i][0] in seen):
+            nf = node._nexts
+            while i < len(nf) and (nf[i] is None or nf[i] in seen):
                 i += 1
             if i < len(nf):
                 stack.append((node, i + 1))
-                seen.add(nf[i][0])
-                stack.append((nf[i][0], 0))
+                seen.add(nf[i])
+                stack.append((nf[i], 0))
             else:
                 order.append(node)
     run, needed = set(), set()
     for node in order:
-        if any(nxt in needed for nxt, _ in node.next_functions):
+        if any(nxt in needed for nxt in node._nexts):
             run.add(node)
             needed.add(node)
         if node in targets:
             needed.add(node)
     deps = {}
     for node in run:
-        for nxt, _ in node.next_functions:
+        for nxt in node._nexts:
             if nxt in needed:
                 deps[nxt] = deps.get(nxt, 0) + 1
     return deps, run
@@ -182,7 +182,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
             node = ready.pop()
             grads = buffers.pop(node, None)
             if grads is None:  # no gradient reached this node: only release its dependants
-                for nxt, _ in node.next_functions:
+                for nxt in node._nexts:
                     if nxt is not None and nxt in deps:
                         deps[nxt] -= 1
                         if deps[nxt] == 0:
@@ -216,7 +216,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                 for hook in list(node._post_hooks.values()):
                     hook(tuple(None if g is None else _as_tensor(g, graph) for g in grads_in), ())
             i = -1
-            for nxt, nr in node.next_functions:
+            for nxt, nr in zip(node._nexts, node._nrs):
                 i += 1
                 if nxt is None or (run is not None and nxt not in deps):
                     continue

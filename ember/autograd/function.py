@@ -131,7 +131,7 @@ class Op(Node):
         if requires:
             if n < len(inputs):
                 ctx._n_inputs = len(inputs)
-            ctx.next_functions = tuple(map(edge, inputs[:n]))
+            ctx._nexts, ctx._nrs = zip(*map(edge, inputs[:n]))
             saved = []
             for i in cls.retain_inputs:
                 saved.append(save_input(inputs[i]))
@@ -146,7 +146,7 @@ class Op(Node):
 
     @property
     def needs_input_grad(self):
-        need = tuple([fn is not None for fn, _ in self.next_functions])
+        need = tuple([fn is not None for fn in self._nexts])
         return need + (False,) * (self._n_inputs - len(need))
 
     @property
@@ -234,7 +234,7 @@ class _FunctionNode(FunctionCtx, Node):
             grads = [None if g is None else _wrap(g) for g in grads]
         res = self._function.backward(self, *grads)
         res = res if type(res) is tuple else (res,)
-        n = len(self.next_functions)
+        n = len(self._nexts)
         if len(res) < n or any(r is not None for r in res[n:]):
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {n}, got {len(res)})")
@@ -301,7 +301,7 @@ class Function(metaclass=_FunctionMeta):
         outs = (out,) if single else out
         if not requires:
             return out
-        ctx.next_functions = tuple(map(edge, args))
+        ctx._nexts, ctx._nrs = zip(*map(edge, args))
         ctx._tensor_inputs = tuple(isinstance(a, Tensor) for a in args)
         dirty = {id(t) for t in ctx._dirty}
         non_diff = {id(t) for t in ctx._non_diff}

@@ -42,9 +42,12 @@ class Node:
     """A recorded operation in the graph: grad_fn of the tensors it produced.
 
     next_functions holds one (node, output_nr) pair per input: the node that produced that input
-    (an AccumulateGrad for a leaf), or (None, 0) for inputs that need no gradient.
+    (an AccumulateGrad for a leaf), or (None, 0) for inputs that need no gradient. They are kept as _nexts
+    (the nodes) and _nrs (the output numbers): one tuple of objects per node for the garbage collector to
+    visit, not one per edge.
     """
-    next_functions = ()
+    _nexts = ()
+    _nrs = ()
     _out_meta = ()            # ((shape, numpy dtype), ...) per output: where gradients are summed to
     _saved = None             # what backward needs, see save()
     _released = False
@@ -55,6 +58,10 @@ class Node:
     _hooked = False           # whether any of the four above was ever set: the engine's one check
     _trace = None             # forward stack trace, under detect_anomaly
     _metadata = None
+
+    @property
+    def next_functions(self):
+        return tuple(zip(self._nexts, self._nrs))
 
     def name(self):
         """The op's name as PyTorch gives it (MulBackward0 ...)."""

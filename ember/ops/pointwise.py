@@ -50,7 +50,7 @@ class Pointwise(Op):
             vals = (a and unpack(self, a, graph), b and unpack(self, b, graph), o and unpack(self, o, graph))
         m = sys.modules["ember"] if graph else np if type(g) is ndarray else array_module(g)
         out = []
-        for call, (nxt, _) in zip(self.formulas, self.next_functions):
+        for call, nxt in zip(self.formulas, self._nexts):
             if nxt is None:
                 out.append(None)
                 continue
@@ -97,8 +97,12 @@ def _record(cls, need, out, a, da, b=None, db=None):
     """Make the node for a result `out` of a (and b): tensors or numbers, whose arrays or numbers were da and db.
     need: whether a (and b) need a gradient."""
     node = _new(cls)
-    ea = edge(a) if need[0] else _NO_EDGE
-    node.next_functions = (ea,) if len(need) == 1 else (ea, edge(b) if need[1] else _NO_EDGE)
+    fa, na = edge(a) if need[0] else _NO_EDGE
+    if len(need) == 1:
+        node._nexts, node._nrs = (fa,), (na,)
+    else:
+        fb, nb = edge(b) if need[1] else _NO_EDGE
+        node._nexts, node._nrs = (fa, fb), (na, nb)
     node._out_meta = out_meta(out)
     t = _wrap(out, True, node)
     saves = cls.saves[need]
