@@ -85,7 +85,7 @@ def _saved(node):
         elif value is not None:
             attrs.append((label, value))
     for k, v in vars(node).items():
-        if k.startswith("_") or k in ("next_functions", "variable"):
+        if k.startswith("_") or k == "variable":
             continue
         if _is_array(v):
             tensors.append((k, v.shape))
@@ -158,7 +158,7 @@ def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_char
                 for label, shape in _saved(node)[0]:
                     dot.edge(add([label, " " + _size(shape)], fillcolor="orange"), node_id, dir="none")
             new = []
-            for fn, _ in node.next_functions:
+            for fn in node._nexts:
                 if fn is None:
                     continue
                 if fn not in ids:
@@ -199,7 +199,7 @@ def format_graph(var, params=None):
             shown.add(item)
             lines.append(lead + item.name())
             inputs = ([item.variable] if isinstance(item, AccumulateGrad) else
-                      [fn for fn, _ in item.next_functions if fn is not None])
+                      [fn for fn in item._nexts if fn is not None])
             if len(inputs) == 1:
                 stack.append((inputs[0], prefix, prefix))
                 continue

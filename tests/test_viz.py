@@ -172,20 +172,20 @@ def test_show_grads_gives_each_leafs_gradient_norm():
 
 def test_show_saved_and_show_attrs():
     x = ember.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True)
-    y = (x * 2.0).sum(dim=1, keepdim=True).exp()
+    y = (x ** 2.0).sum(dim=1, keepdim=True).exp()
     labels, inputs = _parse(make_dot(y, params={"x": x}, show_saved=True, show_attrs=True))
     assert labels == {
         "0": ["(2, 1)"],
         "1": ["ExpBackward0"],
         "2": ["result", " (2, 1)"],
         "3": ["SumBackward1", "---------------", "  shape: (2, 3)", "   dims: (1,)  ", "keepdim: True  "],
-        "4": ["MulBackward0", "------------", "input 1: 2.0"],
+        "4": ["PowBackward0", "------------", "input 1: 2.0"],
         "5": ["input 0", " (2, 3)"],
         "6": ["AccumulateGrad"],
         "7": ["x", " (2, 3)"]}
     assert inputs == {"0": ["1"], "1": ["2", "3"], "3": ["4"], "4": ["5", "6"], "6": ["7"]}
     plain = _parse(make_dot(y, params={"x": x}))[0]
-    assert list(plain.values()) == [["(2, 1)"], ["ExpBackward0"], ["SumBackward1"], ["MulBackward0"],
+    assert list(plain.values()) == [["(2, 1)"], ["ExpBackward0"], ["SumBackward1"], ["PowBackward0"],
                                     ["AccumulateGrad"], ["x", " (2, 3)"]]
     y.sum().backward()               # the saved tensors are freed: nothing left to draw
     assert "orange" not in make_dot(y, show_saved=True).source

@@ -24,7 +24,7 @@ def _walk(roots, targets):
     if targets is None:
         deps, stack, root_set = {}, list(roots), set(roots)
         while stack:
-            for nxt, _ in stack.pop().next_functions:
+            for nxt in stack.pop()._nexts:
                 if nxt is not None:
                     c = deps.get(nxt)
                     if c is None:
@@ -44,25 +44,25 @@ def _walk(roots, targets):
         stack = [(root, 0)]
         while stack:
             node, i = stack.pop()
-            nf = node.next_functions
-            while i < len(nf) and (nf[i][0] is None or nf[i][0] in seen):
+            nf = node._nexts
+            while i < len(nf) and (nf[i] is None or nf[i] in seen):
                 i += 1
             if i < len(nf):
                 stack.append((node, i + 1))
-                seen.add(nf[i][0])
-                stack.append((nf[i][0], 0))
+                seen.add(nf[i])
+                stack.append((nf[i], 0))
             else:
                 order.append(node)
     run, needed = set(), set()
     for node in order:
-        if any(nxt in needed for nxt, _ in node.next_functions):
+        if any(nxt in needed for nxt in node._nexts):
             run.add(node)
             needed.add(node)
         if node in targets:
             needed.add(node)
     deps = {}
     for node in run:
-        for nxt, _ in node.next_functions:
+        for nxt in node._nexts:
             if nxt in needed:
                 deps[nxt] = deps.get(nxt, 0) + 1
     return deps, run
@@ -182,13 +182,14 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
             node = ready.pop()
             grads = buffers.pop(node, None)
             if grads is None:  # no gradient reached this node: only release its dependants
-                for nxt, _ in node.next_functions:
+                for nxt in node._nexts:
                     if nxt is not None and nxt in deps:
                         deps[nxt] -= 1
                         if deps[nxt] == 0:
                             ready.append(nxt)
                 continue
-            if node._tensor_hooks or node._retained or node._pre_hooks:
+            hooked = node._hooked
+            if hooked:
                 _node_hooks(node, grads, graph)
             if targets is not None and node in targets:
                 captured[node] = grads
@@ -209,25 +210,32 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                 grads_in = node._apply(grads, graph)
             del grads
             if not retain_graph and node._saved:
-                node._release()
-            if node._post_hooks:
+                node._saved = None
+                node._released = True
+            if hooked and node._post_hooks:
                 for hook in list(node._post_hooks.values()):
                     hook(tuple(None if g is None else _as_tensor(g, graph) for g in grads_in), ())
-            for i, (nxt, nr) in enumerate(node.next_functions):
+            i = -1
+            for nxt, nr in zip(node._nexts, node._nrs):
+                i += 1
                 if nxt is None or (run is not None and nxt not in deps):
                     continue
                 g = grads_in[i]
                 if g is not None:
-                    shape, dt = nxt._out_meta[nr]
+                    meta = nxt._out_meta
+                    shape, dt = meta[nr]
                     data = g._data if graph else g
                     if data.shape != shape:
                         g = _sum_to(g, shape, node, i)
-                    if data.dtype != dt:
+                    if data.dtype is not dt and data.dtype != dt:
                         g = _cast(g, dt)
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * len(nxt._out_meta)
-                        buf[nr] = g
+                        if len(meta) == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            buf = buffers[nxt] = [None] * len(meta)
+                            buf[nr] = g
                     elif buf[nr] is None:
                         buf[nr] = g
                     else:

@@ -6,12 +6,13 @@ ember tensors, so that backward is itself recorded when create_graph=True.
 import functools
 
 import numpy as np
+from numpy import ndarray
 
 from .._device import array_module
 from .._tensor import Tensor, _wrap
 from . import grad_mode
 from .anomaly import anomaly_state, record_trace
-from .node import Node, edge, save_input, save_output, unpack
+from .node import Node, edge, out_meta, save_input, save_output, unpack
 
 __all__ = ["Function", "FunctionCtx", "Op", "once_differentiable", "as_array"]
 
@@ -37,7 +38,10 @@ def _wrap_outputs(node, outs, requires, non_differentiable=()):
 
 
 def _unwrap_grads(grads):
-    return tuple(None if g is None else g._data if isinstance(g, Tensor) else g for g in grads)
+    out = []
+    for g in grads:
+        out.append(g._data if isinstance(g, Tensor) else g)
+    return out
 
 
 NO_GRAD_VIEW = "made in no_grad mode"   # the recipe of a view made (itself or a view it comes from) without grad
@@ -51,7 +55,9 @@ def _mark_view(t, cls, inputs, kwargs, multi):
     views made in no_grad mode keep NO_GRAD_VIEW: PyTorch forbids recording an in-place change of them.
     """
     src = inputs[0]
-    if not array_module(t._data).may_share_memory(t._data, src._data):
+    base = t._data.base    # NumPy and CuPy point a view at the array that owns the memory (or at src itself)
+    if (base is None or (base is not src._data and base is not src._data.base)) and \
+            not array_module(t._data).may_share_memory(t._data, src._data):
         return
     t._vc = src._vc
     view = src._extra.get("view") if src._extra else None
@@ -96,30 +102,39 @@ class Op(Node):
     @classmethod
     def apply(cls, *inputs, **kwargs):
         ctx = _new(cls)
-        out = cls.forward(ctx, *[x._data if isinstance(x, Tensor) else x for x in inputs], **kwargs)
-        requires = _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+        # NOTE: plain loops, not comprehensions or any(): this runs once per op, and those cost a frame each
+        arrays, requires, n = [], False, 0
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x._data)
+                requires = requires or x._requires_grad
+                n = len(arrays)   # as PyTorch, trailing arguments that are no tensors have no edge
+            else:
+                arrays.append(x)
+        out = cls.forward(ctx, *arrays, **kwargs)
+        requires = requires and _state.enabled
         if type(out) is tuple:
             outs = _wrap_outputs(ctx, out, requires, cls.non_differentiable)
         else:
-            out = as_array(out)
+            if type(out) is not ndarray:
+                out = as_array(out)
             if not (requires and out.dtype.kind in "fc"):
                 t = _wrap(out)
                 if cls.is_view:
                     _mark_view(t, cls, inputs, kwargs, False)
                 return t
             outs = [_wrap(out, True, ctx)]
-            ctx._out_meta = ((out.shape, out.dtype),)
+            ctx._out_meta = out_meta(out)
         if cls.is_view:
             for o in outs:
                 _mark_view(o, cls, inputs, kwargs, len(outs) > 1)
         if requires:
-            n = len(inputs)
-            while not isinstance(inputs[n - 1], Tensor):  # as PyTorch, trailing arguments have no edge
-                n -= 1
             if n < len(inputs):
                 ctx._n_inputs = len(inputs)
-            ctx.next_functions = tuple([edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs[:n]])
-            saved = [save_input(inputs[i]) for i in cls.retain_inputs]
+            ctx._nexts, ctx._nrs = zip(*map(edge, inputs[:n]))
+            saved = []
+            for i in cls.retain_inputs:
+                saved.append(save_input(inputs[i]))
             if cls.retain_output:
                 saved.append(save_output(outs[0]))
             ctx._saved = tuple(saved)
@@ -131,7 +146,7 @@ class Op(Node):
 
     @property
     def needs_input_grad(self):
-        need = tuple([fn is not None for fn, _ in self.next_functions])
+        need = tuple([fn is not None for fn in self._nexts])
         return need + (False,) * (self._n_inputs - len(need))
 
     @property
@@ -157,7 +172,10 @@ class Op(Node):
         if graph:
             res = self.backward(self, *grads)
             return res if type(res) is tuple else (res,)
-        res = self.backward(self, *[None if g is None else _wrap(g) for g in grads])
+        wrapped = []
+        for g in grads:
+            wrapped.append(None if g is None else _wrap(g))
+        res = self.backward(self, *wrapped)
         return _unwrap_grads(res if type(res) is tuple else (res,))
 
 
@@ -216,7 +234,7 @@ class _FunctionNode(FunctionCtx, Node):
             grads = [None if g is None else _wrap(g) for g in grads]
         res = self._function.backward(self, *grads)
         res = res if type(res) is tuple else (res,)
-        n = len(self.next_functions)
+        n = len(self._nexts)
         if len(res) < n or any(r is not None for r in res[n:]):
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {n}, got {len(res)})")
@@ -283,7 +301,7 @@ class Function(metaclass=_FunctionMeta):
         outs = (out,) if single else out
         if not requires:
             return out
-        ctx.next_functions = tuple(edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        ctx._nexts, ctx._nrs = zip(*map(edge, args))
         ctx._tensor_inputs = tuple(isinstance(a, Tensor) for a in args)
         dirty = {id(t) for t in ctx._dirty}
         non_diff = {id(t) for t in ctx._non_diff}

@@ -42,9 +42,12 @@ class Node:
     """A recorded operation in the graph: grad_fn of the tensors it produced.
 
     next_functions holds one (node, output_nr) pair per input: the node that produced that input
-    (an AccumulateGrad for a leaf), or (None, 0) for inputs that need no gradient.
+    (an AccumulateGrad for a leaf), or (None, 0) for inputs that need no gradient. They are kept as _nexts
+    (the nodes) and _nrs (the output numbers): one tuple of objects per node for the garbage collector to
+    visit, not one per edge.
     """
-    next_functions = ()
+    _nexts = ()
+    _nrs = ()
     _out_meta = ()            # ((shape, numpy dtype), ...) per output: where gradients are summed to
     _saved = None             # what backward needs, see save()
     _released = False
@@ -52,8 +55,13 @@ class Node:
     _post_hooks = None        # {handle id: fn(grad_inputs, grad_outputs)}
     _tensor_hooks = None      # {output_nr: {handle id: fn(grad)}} from Tensor.register_hook
     _retained = None          # {output_nr: weakref to a tensor whose .grad is kept}
+    _hooked = False           # whether any of the four above was ever set: the engine's one check
     _trace = None             # forward stack trace, under detect_anomaly
     _metadata = None
+
+    @property
+    def next_functions(self):
+        return tuple(zip(self._nexts, self._nrs))
 
     def name(self):
         """The op's name as PyTorch gives it (MulBackward0 ...)."""
@@ -72,6 +80,7 @@ class Node:
         """fn(grad_inputs, grad_outputs) runs after this node computed its gradients."""
         if self._post_hooks is None:
             self._post_hooks = _HookDict()
+            self._hooked = True
         h = RemovableHandle(self._post_hooks)
         self._post_hooks[h.id] = fn
         return h
@@ -80,6 +89,7 @@ class Node:
         """fn(grad_outputs) runs before this node; a non-None return replaces grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = _HookDict()
+            self._hooked = True
         h = RemovableHandle(self._pre_hooks)
         self._pre_hooks[h.id] = fn
         return h
@@ -91,17 +101,15 @@ class Node:
             f"backward. Specify retain_graph=True in the first .backward() or autograd.grad() call if you "
             f"need to backward through the graph a second time, or recompute the forward pass.")
 
-    def _release(self):
-        if self._saved:
-            self._saved = None
-            self._released = True
 
+# ---- saved values: (tensor, version, grad_fn) for inputs; (array, counter, version, output_nr) for
+# outputs; (number, number) for numbers, or (number, the number as a 0-d array) where the first-order backward
+# computes faster with the array (ops/pointwise.py). An output is never stored as a Tensor:
+# output -> grad_fn -> node -> output would be a cycle.
 
-# ---- saved tensors: (tensor, version, grad_fn) for inputs; (array, counter, version, output_nr) for
-# outputs. An output is never stored as a Tensor: output -> grad_fn -> node -> output would be a cycle.
-
-def save_input(t):
-    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, None, None)
+def save_input(t, array=None):
+    """The saved entry of an input: a tensor, or a number (with the array it was computed as, if any)."""
+    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, t if array is None else array)
 
 
 def save_output(t):
@@ -110,10 +118,11 @@ def save_output(t):
 
 def unpack(node, entry, graph):
     """A saved value: the array (graph=False) or a Tensor connected to the graph (graph=True)."""
-    if len(entry) == 3:
+    n = len(entry)
+    if n == 2:
+        return entry[0] if graph else entry[1]
+    if n == 3:
         t, v, fn = entry
-        if v is None:
-            return t
         if t._vc[0] != v:
             _raise_modified(node, t._data, fn, t._output_nr, t._vc[0], v)
         return t if graph else t._data
@@ -133,12 +142,27 @@ def _raise_modified(node, data, grad_fn, output_nr, now, expected):
         f"operation (add_, x[...] = ..., +=) by its out-of-place form, or call .clone() before it.")
 
 
+_METAS = {}
+
+
+def out_meta(array):
+    """The _out_meta of a node with the one output `array`. Shared between nodes (so that a graph holds fewer
+    objects for the garbage collector to visit): cached by shape and dtype."""
+    key = (array.shape, array.dtype)
+    meta = _METAS.get(key)
+    if meta is None:
+        if len(_METAS) >= 4096:
+            _METAS.clear()
+        meta = _METAS[key] = (key,)
+    return meta
+
+
 class AccumulateGrad(Node):
     """The node that sums a gradient into a leaf tensor's .grad."""
 
     def __init__(self, variable):
         self.variable = variable
-        self._out_meta = ((variable._data.shape, variable._data.dtype),)
+        self._out_meta = out_meta(variable._data)
 
 
 def grad_accumulator(leaf):
@@ -155,7 +179,10 @@ def grad_accumulator(leaf):
 
 
 def edge(t):
-    """The (node, output_nr) pair that leads from a consumer of tensor t back into the graph."""
+    """The (node, output_nr) pair that leads from a consumer of t back into the graph ((None, 0) if t is no
+    tensor)."""
+    if not isinstance(t, Tensor):
+        return (None, 0)
     fn = t.grad_fn
     if fn is not None:
         extra = t._extra
@@ -164,8 +191,7 @@ def edge(t):
             fn = regenerate_view(t)
         return (fn, t._output_nr)
     if t._requires_grad:
-        fn = t.grad_fn
-        return (fn, t._output_nr) if fn is not None else (grad_accumulator(t), 0)
+        return (grad_accumulator(t), 0)
     return (None, 0)
 
 
@@ -178,6 +204,7 @@ def register_tensor_hook(t, hook):
         node = t.grad_fn
         if node._tensor_hooks is None:
             node._tensor_hooks = {}
+            node._hooked = True
         hooks = node._tensor_hooks.setdefault(t._output_nr, _HookDict())
     h = RemovableHandle(hooks)
     hooks[h.id] = hook
@@ -188,6 +215,7 @@ def retain_grad(t):
     node = t.grad_fn
     if node._retained is None:
         node._retained = {}
+        node._hooked = True
     node._retained[t._output_nr] = weakref.ref(t)
     if t._extra is None:
         t._extra = {}

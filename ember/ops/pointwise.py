@@ -8,6 +8,7 @@ for create_graph=True).
 """
 import builtins
 import inspect
+import itertools
 import math
 import sys
 
@@ -20,7 +21,7 @@ from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.anomaly import anomaly_state, record_trace
 from ..autograd.function import Op, as_array
-from ..autograd.node import edge, save_input, save_output, unpack
+from ..autograd.node import edge, out_meta, save_input, save_output, unpack
 
 __all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal", "is_floating_point",
            "addcmul", "addcdiv", "logaddexp", "logaddexp2", "hypot", "xlogy", "sgn", "nan_to_num", "heaviside",
@@ -34,7 +35,8 @@ _SLOTS = {"x": 0, "a": 0, "b": 1, "out": 2}
 
 class Pointwise(Op):
     """Node of a table-defined op: one formula per input, see the module docstring."""
-    formulas = ()   # per input: (fn, positions in _saved of the values it takes, takes m)
+    formulas = ()   # per input: its formula as call(g, saved values, m), see _caller
+    saves = {}      # {which inputs need a gradient (tuple of bools): which of x/a, b, out to save}
 
     def _apply(self, grads, graph):
         g = grads[0]
@@ -44,48 +46,90 @@ class Pointwise(Op):
                 self._raise_released()
             vals = ()
         else:
-            vals = [None if e is None else unpack(self, e, graph) for e in saved]
+            a, b, o = saved
+            vals = (a and unpack(self, a, graph), b and unpack(self, b, graph), o and unpack(self, o, graph))
         m = sys.modules["ember"] if graph else np if type(g) is ndarray else array_module(g)
         out = []
-        for (fn, idx, takes_m), (nxt, _) in zip(self.formulas, self.next_functions):
+        for call, nxt in zip(self.formulas, self._nexts):
             if nxt is None:
                 out.append(None)
                 continue
-            args = [vals[i] for i in idx]
-            if takes_m:
-                args.append(m)
-            r = fn(g, *args)
+            r = call(g, vals, m)
             out.append(r if graph or type(r) is ndarray else as_array(r))
         return out
 
 
+def _caller(fn, idx, takes_m):
+    """fn as call(g, vals, m) = fn(g, the values at positions idx of vals, m if it takes m): one plain call,
+    cheaper per backward than unpacking idx each time."""
+    i, j, k = (idx + (0, 0, 0))[:3]
+    if takes_m:
+        return [lambda g, v, m: fn(g, m), lambda g, v, m: fn(g, v[i], m), lambda g, v, m: fn(g, v[i], v[j], m),
+                lambda g, v, m: fn(g, v[i], v[j], v[k], m)][len(idx)]
+    return [lambda g, v, m: fn(g), lambda g, v, m: fn(g, v[i]), lambda g, v, m: fn(g, v[i], v[j]),
+            lambda g, v, m: fn(g, v[i], v[j], v[k])][len(idx)]
+
+
 def _node_class(name, bwds):
-    """The node class for formulas bwds (one per input), and which of x/a, b, out it saves."""
-    formulas, used = [], set()
+    """The node class for formulas bwds (one per input). As PyTorch, a forward saves only the values that the
+    formulas of the inputs needing a gradient take."""
+    formulas, slots = [], []
     for fn in bwds:
         params = list(inspect.signature(fn).parameters)[1:]
         takes_m = params[-1:] == ["m"]
-        names = params[:-1] if takes_m else params
-        idx = tuple(_SLOTS[n] for n in names)
-        used.update(idx)
-        formulas.append((fn, idx, takes_m))
-    cls = type(name, (Pointwise,), {"formulas": tuple(formulas)})
-    return cls, (0 in used, 1 in used, 2 in used)
+        idx = tuple(_SLOTS[n] for n in (params[:-1] if takes_m else params))
+        formulas.append(_caller(fn, idx, takes_m))
+        slots.append(idx)
+    saves = {}
+    for need in itertools.product((False, True), repeat=len(bwds)):
+        used = {i for idx, wanted in zip(slots, need) if wanted for i in idx}
+        saves[need] = (0 in used, 1 in used, 2 in used) if used else None
+    return type(name, (Pointwise,), {"formulas": tuple(formulas), "saves": saves})
 
 
-def _record(cls, saves, inputs, out):
-    """Make the node for a result `out` of inputs (tensors or numbers) that require grad."""
+_NO_EDGE = (None, 0)
+_NEED_ONE = (True,)
+_NUMBERS = (float, int)
+_FLOATS = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))   # a faster test than dtype.kind == "f"
+
+
+def _record(cls, need, out, a, da, b=None, db=None):
+    """Make the node for a result `out` of a (and b): tensors or numbers, whose arrays or numbers were da and db.
+    need: whether a (and b) need a gradient."""
     node = _new(cls)
-    node.next_functions = tuple([edge(x) if type(x) in TENSOR_TYPES else (None, 0) for x in inputs])
-    node._out_meta = ((out.shape, out.dtype),)
+    fa, na = edge(a) if need[0] else _NO_EDGE
+    if len(need) == 1:
+        node._nexts, node._nrs = (fa,), (na,)
+    else:
+        fb, nb = edge(b) if need[1] else _NO_EDGE
+        node._nexts, node._nrs = (fa, fb), (na, nb)
+    node._out_meta = out_meta(out)
     t = _wrap(out, True, node)
-    if saves[0] or saves[1] or saves[2]:
-        node._saved = (save_input(inputs[0]) if saves[0] else None,
-                       save_input(inputs[1]) if saves[1] else None,
+    saves = cls.saves[need]
+    if saves is not None:
+        node._saved = (save_input(a, da) if saves[0] else None, save_input(b, db) if saves[1] else None,
                        save_output(t) if saves[2] else None)
     if anomaly_state.enabled:
         record_trace(node)
     return t
+
+
+_SCALARS = {}   # (number, dtype): the number as a read-only 0-d array of that dtype
+
+
+def _number_array(v, dt):
+    """The Python number v as a 0-d array of dtype dt. NumPy computes with it faster than with v, to the same
+    result (it casts v to dt first either way). Cached, but for 0 (0.0 and -0.0 are equal keys) and nan."""
+    key = (v, dt)
+    arr = _SCALARS.get(key)
+    if arr is None:
+        arr = np.array(v, dt)
+        arr.flags.writeable = False
+        if v and v == v:
+            if len(_SCALARS) >= 1024:
+                _SCALARS.clear()
+            _SCALARS[key] = arr
+    return arr
 
 
 def _check_tensor(fname, x):
@@ -97,17 +141,19 @@ def unary(name, fwd, bwd=None, floating=True):
     """Define op `name` on one tensor: fwd(xp, array), and bwd(g, ...) unless not differentiable.
 
     floating=True: integer and bool inputs give default-float results, as in PyTorch."""
-    cls, saves = _node_class(name.capitalize().replace("_", "") + "Backward0", [bwd]) if bwd else (None, None)
+    cls = _node_class(name.capitalize().replace("_", "") + "Backward0", [bwd]) if bwd else None
 
     def op(input):
         if type(input) not in TENSOR_TYPES:
             _check_tensor(name, input)
         d = input._data
-        if floating and d.dtype.kind not in "fc":
+        if floating and d.dtype not in _FLOATS and d.dtype.kind not in "fc":
             d = d.astype(get_default_dtype().np)
-        out = as_array(fwd(array_module(d), d))
+        out = fwd(np if type(d) is ndarray else array_module(d), d)
+        if type(out) is not ndarray:
+            out = as_array(out)
         if cls is not None and input._requires_grad and _state.enabled:
-            return _record(cls, saves, (input,), out)
+            return _record(cls, _NEED_ONE, out, input, d)
         return _wrap(out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name} of input."
@@ -161,32 +207,36 @@ def _promoted(a, b, floating):
 
 def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=True, node_name=None):
     """Define op `name` on two operands (tensors or numbers) that broadcast: fwd(xp, a, b)."""
-    cls, saves = _node_class(node_name or name.capitalize() + "Backward0", [bwd_a, bwd_b]) \
-        if differentiable else (None, None)
+    cls = _node_class(node_name or name.capitalize() + "Backward0", [bwd_a, bwd_b]) if differentiable else None
 
     def op(input, other):
         a, b = input, other
-        if type(a) in TENSOR_TYPES and type(b) in TENSOR_TYPES and a._data.dtype == b._data.dtype and \
-                (not floating or a._data.dtype.kind == "f"):
+        ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
+        if ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype in _FLOATS):
             da, db = a._data, b._data
-        elif type(a) in TENSOR_TYPES and type(b) is float and a._data.dtype.kind == "f":
-            da, db = a._data, b
+        elif ta and type(b) in _NUMBERS and type(a._data) is ndarray and a._data.dtype in _FLOATS:
+            da, db = a._data, _number_array(b, a._data.dtype)
+        elif tb and type(a) in _NUMBERS and type(b._data) is ndarray and b._data.dtype in _FLOATS:
+            da, db = _number_array(a, b._data.dtype), b._data
         else:
             a, b = _operand(a, None), _operand(b, None)
-            if type(a) not in TENSOR_TYPES and type(b) not in TENSOR_TYPES:
+            ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
+            if not (ta or tb):
                 raise TypeError(f"{name}(): expected at least one Tensor argument")
             da, db = _promoted(a, b, floating)
         try:
-            out = as_array(fwd(array_module(da if type(a) in TENSOR_TYPES else db), da, db))
+            out = fwd(np if type(da) is ndarray else array_module(da if ta else db), da, db)
         except ValueError:
             err = _broadcast_error(da, db)
             if err is None:
                 raise
             raise err from None
-        if cls is not None and _state.enabled and (
-                (type(a) in TENSOR_TYPES and a._requires_grad) or (type(b) in TENSOR_TYPES and b._requires_grad)):
-            if out.dtype.kind == "f":
-                return _record(cls, saves, (a, b), out)
+        if type(out) is not ndarray:
+            out = as_array(out)
+        if cls is not None and _state.enabled and (out.dtype in _FLOATS or out.dtype.kind == "f"):
+            need = (ta and a._requires_grad, tb and b._requires_grad)
+            if need[0] or need[1]:
+                return _record(cls, need, out, a, da, b, db)
         return _wrap(out)
     op.__name__ = op.__qualname__ = name
     return op

@@ -29,7 +29,7 @@ def _shape_arg(shape):
     """A shape from view(2, 3), view((2, 3)) or view([2, 3])."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    return tuple(int(s) for s in shape)
+    return tuple(map(int, shape))
 
 
 def _infer(shape, numel):

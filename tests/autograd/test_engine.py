@@ -250,6 +250,28 @@ def test_saved_tensor_modified_in_place_is_detected():
                                            r"output 0 of MulBackward0, is at version 1; expected version 0"):
         z.backward()
 
+@pytest.mark.parametrize("changed, fails", [("x", False), ("c", True)])
+def test_only_values_a_needed_gradient_takes_are_saved(changed, fails):
+    # as PyTorch: x * c with only x requiring grad keeps c (the gradient of x) but not x, so changing x in place
+    # afterwards is fine; x * 2.0 keeps only the number
+    def run(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        x, c = w * 1, lib.tensor([3.0, 4.0])
+        y = x * c + x * 2.0
+        (x if changed == "x" else c).add_(1)
+        try:
+            y.sum().backward()
+        except RuntimeError as e:
+            return str(e)
+        return w.grad.tolist()
+    got, want = run(ember), run(torch)
+    assert isinstance(want, str) == fails
+    if fails:
+        assert "modified by an inplace operation" in got and "MulBackward0" in got
+    else:
+        assert got == want == [5.0, 6.0]
+
+
 
 def test_in_place_on_leaf_requiring_grad_raises_but_not_under_no_grad():
     w = ember.ones(2, requires_grad=True)
