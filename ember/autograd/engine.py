@@ -215,13 +215,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
             if hooked and node._post_hooks:
                 for hook in list(node._post_hooks.values()):
                     hook(tuple(None if g is None else _as_tensor(g, graph) for g in grads_in), ())
-            i = -1
-            for nxt, nr in zip(node._nexts, node._nrs):
-                i += 1
+            nrs = node._nrs
+            for i, nxt in enumerate(node._nexts):
                 if nxt is None or (run is not None and nxt not in deps):
                     continue
                 g = grads_in[i]
                 if g is not None:
+                    nr = nrs[i]
                     meta = nxt._out_meta
                     shape, dt = meta[nr]
                     data = g._data if graph else g
