@@ -1,0 +1,2 @@
+"""torch.distributions: probability distributions with sampling, log_prob and KL divergences."""
+__all__ = []
