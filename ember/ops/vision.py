@@ -337,6 +337,15 @@ def _reflect(c, low, high):
     return where(_wrap(flips % 2 == 0), extra + lo, span - extra + lo)
 
 
+def _pad_coords(c, n, padding_mode, align_corners):
+    """Coordinates c (a tensor) along a dim of size n brought inside it by 'border' or 'reflection' padding."""
+    if padding_mode == "border":
+        return c.clamp(0, n - 1)
+    if padding_mode == "reflection":
+        return _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1).clamp(0, n - 1)
+    return c
+
+
 def _source_coords(grid, sizes, padding_mode, align_corners):
     """The unnormalised input coordinates (tensors, one per spatial dim of input, first spatial dim first)."""
     nd = len(sizes)
@@ -344,17 +353,13 @@ def _source_coords(grid, sizes, padding_mode, align_corners):
     for d, n in enumerate(sizes):
         c = grid.select(-1, nd - 1 - d)
         c = (c + 1) / 2 * (n - 1) if align_corners else ((c + 1) * n - 1) / 2
-        if padding_mode == "border":
-            c = c.clamp(0, n - 1)
-        elif padding_mode == "reflection":
-            c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1).clamp(0, n - 1)
-        coords.append(c)
+        coords.append(_pad_coords(c, n, padding_mode, align_corners))
     return coords
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Samples input (N, C, *spatial) at the normalised positions grid (N, *out, nd) (x first), with 'bilinear' or
-    'nearest' interpolation and 'zeros', 'border' or 'reflection' padding."""
+    """Samples input (N, C, *spatial) at the normalised positions grid (N, *out, nd) (x first), with 'bilinear',
+    'nearest' or (4-D input) 'bicubic' interpolation and 'zeros', 'border' or 'reflection' padding."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
                          f"got: '{mode}'")
@@ -378,13 +383,12 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if input._data.dtype != grid._data.dtype:
         from .reduce import _type_name
         raise RuntimeError(f"expected scalar type {_type_name(input)} but found {_type_name(grid)}")
-    if mode == "bicubic":
-        if nd != 2:
-            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-        raise NotImplementedError("grid_sample(): mode='bicubic' is not supported by ember")
+    if mode == "bicubic" and nd != 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     n, c, sizes = input.shape[0], input.shape[1], tuple(input.shape[2:])
     out = tuple(grid.shape[1:-1])
-    coords = _source_coords(grid, sizes, padding_mode, align_corners)
+    # bicubic pads each of its 16 taps (below), not the sampling point, so no gradient flows through its padding
+    coords = _source_coords(grid, sizes, "zeros" if mode == "bicubic" else padding_mode, align_corners)
     strides = [math.prod(sizes[d + 1:]) for d in range(nd)]
     dtype = input._data.dtype
     if mode == "nearest":
@@ -392,8 +396,14 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     else:
         low = [np.floor(co._data) for co in coords]
         frac = [co - _wrap(lo) for co, lo in zip(coords, low)]
-        low = [lo.astype(np.int64) for lo in low]
-        corners = [[lo + b for lo, b in zip(low, bits)] for bits in np.ndindex(*(2,) * nd)]
+        if mode == "bilinear":
+            taps = 2
+            low = [lo.astype(np.int64) for lo in low]
+            corners = [[lo + b for lo, b in zip(low, bits)] for bits in np.ndindex(*(2,) * nd)]
+        else:
+            taps = 4
+            corners = [[_pad_coords(_wrap(lo + (b - 1)), s_, padding_mode, align_corners)._data.astype(np.int64)
+                        for lo, b, s_ in zip(low, bits, sizes)] for bits in np.ndindex(4, 4)]
     # every corner's flat position in its image plane (0 where outside, where its weight is zeroed)
     positions, masks, m = [], [], math.prod(out)
     for index in corners:
@@ -410,11 +420,12 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         weights = mask + (coords[0] * 0).reshape(n, 1, 1, m)
     else:
         from .shape import stack
+        tap_weights = [[1 - f, f] if mode == "bilinear" else _cubic_weights(f) for f in frac]
         corner_weights = []
-        for bits in np.ndindex(*(2,) * nd):
-            w = None
-            for f, b in zip(frac, bits):
-                w = (f if b else 1 - f) if w is None else w * (f if b else 1 - f)
+        for bits in np.ndindex(*(taps,) * nd):
+            w = tap_weights[0][bits[0]]
+            for ws, b in zip(tap_weights[1:], bits[1:]):
+                w = w * ws[b]
             corner_weights.append(w.reshape(n, 1, m))
         weights = stack(corner_weights, 2) * mask
     return _GRID_SAMPLERS[nd].apply(values, weights, (n, c) + out)

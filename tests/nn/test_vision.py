@@ -182,6 +182,54 @@ def test_grid_sample_gradcheck(padding_mode):
         assert type(ye.grad_fn).__name__ == type(yt.grad_fn).__name__
 
 
+def _bicubic_grid_sample(mod, x, g, go, padding_mode, align):
+    """grid_sample(mode='bicubic') in ember or torch: the output, both gradients for the output gradient go, and the
+    gradients of a function of those gradients (double backward)."""
+    xt, gt = mod.tensor(x, requires_grad=True), mod.tensor(g, requires_grad=True)
+    y = mod.nn.functional.grid_sample(xt, gt, "bicubic", padding_mode, align)
+    gx, gg = mod.autograd.grad(y, (xt, gt), mod.tensor(go), create_graph=True)
+    hx, hg = mod.autograd.grad((gx * gx).sum() + (gg * gg * gg).sum(), (xt, gt))
+    return [t.detach().numpy() for t in (y, gx, gg, hx, hg)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align", [False, True])
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (1, 2, 1, 3), (1, 1, 2, 1)], ids=str)
+def test_grid_sample_bicubic_matches_torch(shape, align, padding_mode, dtype):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(dtype)
+    # points inside, just outside and far outside the image (each padding mode reaches several taps away), the
+    # corners and a pixel centre
+    g = rng.uniform(-2.5, 2.5, (shape[0], 3, 4, 2))
+    g[0, 0, :] = [[7.3, -9.1], [-1, 1], [0.5, 0], [1.04, -1.3]]
+    g = g.astype(dtype)
+    go = rng.standard_normal((shape[0], shape[1], 3, 4)).astype(dtype)
+    tol = 1e-10 if dtype == "float64" else 1e-4
+    ember_out = _bicubic_grid_sample(ember, x, g, go, padding_mode, align)
+    torch_out = _bicubic_grid_sample(torch, x, g, go, padding_mode, align)
+    for name, e, t in zip(("output", "input grad", "grid grad", "input grad-grad", "grid grad-grad"), ember_out,
+                          torch_out):
+        assert e.dtype == t.dtype
+        # atol scales with the largest entry: an entry that cancels to about zero (a point far outside with 'border'
+        # padding) keeps only the rounding of the entries it sums
+        np.testing.assert_allclose(e, t, rtol=tol, atol=tol * max(1, np.abs(t).max()), err_msg=name)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align", [False, True])
+def test_grid_sample_bicubic_gradcheck(align, padding_mode):
+    rng = np.random.default_rng(0)
+    x = ember.tensor(rng.standard_normal((1, 2, 3, 4)), requires_grad=True)
+    # points away from pixel centres, where the taps (and so the padded taps) do not change
+    g = ember.tensor(rng.uniform(-1.6, 1.6, (1, 2, 3, 2)) + 0.013, requires_grad=True)
+    fn = lambda x, g: F.grid_sample(x, g, "bicubic", padding_mode, align)  # noqa: E731
+    assert gradcheck(fn, [x, g]) and gradgradcheck(fn, [x, g])
+    yt = TF.grid_sample(torch.zeros(1, 2, 3, 4, requires_grad=True), torch.zeros(1, 2, 3, 2), "bicubic",
+                        padding_mode, align)
+    assert type(fn(x, g).grad_fn).__name__ == type(yt.grad_fn).__name__
+
+
 def test_grid_sample_warns_and_errors_match_torch():
     with pytest.warns(UserWarning, match="Default grid_sample and affine_grid behavior has changed"):
         F.grid_sample(ember.zeros(1, 1, 2, 2), ember.zeros(1, 1, 1, 2))
@@ -301,6 +349,7 @@ def test_unet_block_forward_backward_matches_torch(dtype):
     ("interpolate", lambda f, x: f.interpolate(x, scale_factor=2, mode="bilinear"), [(0, 2, 3, 3)]),
     ("grid_sample", lambda f, x, g: f.grid_sample(x, g, align_corners=False), [(0, 2, 3, 3), (0, 2, 2, 2)]),
     ("grid_sample", lambda f, x, g: f.grid_sample(x, g, align_corners=False), [(1, 2, 3, 3), (1, 0, 2, 2)]),
+    ("grid_sample", lambda f, x, g: f.grid_sample(x, g, "bicubic", align_corners=False), [(0, 2, 3, 3), (0, 2, 2, 2)]),
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_empty_batches_match_torch(name, fn, shapes):
     _check(lambda *a: fn(F, *a), lambda *a: fn(TF, *a), shapes)
