@@ -3,7 +3,8 @@ from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, flo
                      double, short, int, long, get_default_dtype, set_default_dtype, result_type, promote_types,
                      can_cast)
 from ._device import device, cuda
-from ._tensor import Tensor, Size, is_tensor
+from ._tensor import Tensor, Size, is_tensor, numel
+from ._typeinfo import finfo, iinfo
 from ._tensor_str import set_printoptions
 from ._creation import *  # noqa: F401,F403
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state
@@ -30,6 +31,6 @@ from .ops.normalization import rms_norm  # noqa: F401
 from .ops.vision import pixel_shuffle, pixel_unshuffle, channel_shuffle  # noqa: F401
 from .serialization import *  # noqa: F401,F403
 from .utils.dlpack import *  # noqa: F401,F403
-from . import distributions, func, linalg, nn, optim, return_types, special, utils, viz
+from . import distributions, func, linalg, nn, optim, return_types, special, testing, utils, viz
 
 __version__ = "0.1.0"

@@ -4,7 +4,7 @@ import numpy as np
 from . import _dtype, _device
 from ._dtype import from_numpy_dtype
 
-__all__ = ["Tensor", "is_tensor"]
+__all__ = ["Tensor", "is_tensor", "numel"]
 
 _new = object.__new__
 
@@ -17,6 +17,7 @@ class Tensor:
     Tensor(3, 4) or Tensor([[1, 2]]) build float tensors in the legacy style; prefer ember.tensor,
     ember.zeros and friends.
     """
+    __module__ = "ember"        # shown as ember.Tensor, where PyTorch shows torch.Tensor
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_vc", "_extra",
                  "__weakref__")
     __array_ufunc__ = None      # make `ndarray * tensor` call Tensor.__rmul__, never NumPy's loop
@@ -470,3 +471,10 @@ def _wrap_dim(dim, ndim):
 def is_tensor(obj):
     """True if obj is an ember Tensor."""
     return isinstance(obj, Tensor)
+
+
+def numel(input):
+    """The number of elements of input."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"numel(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input._data.size

@@ -99,3 +99,44 @@ def test_dtypes_pickle_to_the_same_object():
     import pickle
     for n in NAMES:
         assert pickle.loads(pickle.dumps(getattr(ember, n))) is getattr(ember, n)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", None])
+def test_finfo_matches_torch(name):
+    ours = ember.finfo(getattr(ember, name)) if name else ember.finfo()
+    theirs = torch.finfo(getattr(torch, name)) if name else torch.finfo()
+    assert repr(ours) == repr(theirs)
+    for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+        assert type(getattr(ours, attr)) is type(getattr(theirs, attr)), attr
+
+
+def test_finfo_and_iinfo_compare_by_dtype_and_are_unhashable_as_torch():
+    assert ember.finfo(ember.float32) == ember.finfo() and ember.finfo(ember.float32) != ember.finfo(ember.float64)
+    assert ember.iinfo(ember.int8) == ember.iinfo(ember.int8) and ember.iinfo(ember.int8) != ember.iinfo(ember.uint8)
+    for info in (ember.finfo(), ember.iinfo(ember.int8)):
+        with pytest.raises(TypeError, match="unhashable"):
+            hash(info)
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_matches_torch(name):
+    ours, theirs = ember.iinfo(getattr(ember, name)), torch.iinfo(getattr(torch, name))
+    assert repr(ours) == repr(theirs)
+    assert (ours.bits, ours.max, ours.min, ours.dtype) == (theirs.bits, theirs.max, theirs.min, theirs.dtype)
+
+
+@pytest.mark.parametrize("fn, arg", [("finfo", "int32"), ("iinfo", "float32"), ("iinfo", "bool")])
+def test_finfo_iinfo_errors_match_torch(fn, arg):
+    with pytest.raises(TypeError) as theirs:
+        getattr(torch, fn)(getattr(torch, arg))
+    with pytest.raises(TypeError) as ours:
+        getattr(ember, fn)(getattr(ember, arg))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_numel():
+    assert ember.numel(ember.ones(2, 3)) == torch.numel(torch.ones(2, 3)) == 6
+    assert ember.numel(ember.tensor(5.)) == 1 and ember.numel(ember.zeros(0, 4)) == 0
+    with pytest.raises(TypeError, match=r"numel\(\): argument 'input' \(position 1\) must be Tensor, not list"):
+        ember.numel([1, 2])
