@@ -31,6 +31,7 @@ from .ops.normalization import rms_norm  # noqa: F401
 from .ops.vision import pixel_shuffle, pixel_unshuffle, channel_shuffle  # noqa: F401
 from .serialization import *  # noqa: F401,F403
 from .utils.dlpack import *  # noqa: F401,F403
-from . import distributions, func, linalg, nn, optim, return_types, special, testing, utils, viz
+from ._switches import *  # noqa: F401,F403
+from . import backends, distributions, func, linalg, nn, optim, return_types, special, testing, utils, viz
 
 __version__ = "0.1.0"

@@ -1,0 +1,53 @@
+"""torch's process-wide switches that training scripts set, and compile.
+
+ember runs eagerly on NumPy (CuPy on a GPU): compile returns its function or module unchanged (the numbers are
+those of eager execution, as with torch.compile(backend="eager")); the deterministic and matmul-precision switches
+keep the values scripts set. ember's CPU operations are deterministic whatever they say.
+"""
+import warnings
+
+__all__ = ["compile", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+           "is_deterministic_algorithms_warn_only_enabled", "set_float32_matmul_precision",
+           "get_float32_matmul_precision"]
+
+_state = {"deterministic": False, "warn_only": False, "matmul_precision": "highest"}
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None, options=None, name=None,
+            disable=False, **kwargs):
+    """model itself (ember executes eagerly); without a model, a decorator that returns what it decorates."""
+    if model is None:
+        return lambda fn: fn
+    if not callable(model):
+        # NOTE: PyTorch raises AssertionError with this message; a TypeError survives python -O
+        raise TypeError(f"A callable function is expected, but {type(model)} is provided.")
+    return model
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Record whether deterministic algorithms are required (ember's CPU operations always are)."""
+    if not isinstance(mode, bool):
+        raise TypeError(f"_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
+                        f"{type(mode).__name__}")
+    _state["deterministic"], _state["warn_only"] = mode, bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled():
+    return _state["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _state["warn_only"]
+
+
+def set_float32_matmul_precision(precision):
+    """Record 'highest', 'high' or 'medium' (ember's float32 matmuls are always computed in float32)."""
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      f"setFloat32MatmulPrecision call has no effect.", stacklevel=2)
+        return
+    _state["matmul_precision"] = precision
+
+
+def get_float32_matmul_precision():
+    return _state["matmul_precision"]
