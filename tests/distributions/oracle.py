@@ -35,8 +35,10 @@ def assert_grads(e_out, t_out, e_in, t_in, what, tol=TOL):
         return
     seed = np.random.default_rng(3).standard_normal(tuple(t_out.shape))
     keys = [k for k in t_in if t_in[k].requires_grad]
-    t_g = torch.autograd.grad(t_out, [t_in[k] for k in keys], torch.tensor(seed), allow_unused=True)
-    e_g = ember.autograd.grad(e_out, [e_in[k] for k in keys], ember.tensor(seed), allow_unused=True)
+    t_g = torch.autograd.grad(t_out, [t_in[k] for k in keys], torch.tensor(seed), retain_graph=True,
+                              allow_unused=True)
+    e_g = ember.autograd.grad(e_out, [e_in[k] for k in keys], ember.tensor(seed), retain_graph=True,
+                              allow_unused=True)
     for k, eg, tg in zip(keys, e_g, t_g):
         if tg is None:
             assert eg is None or not np.any(_np(eg)), f"{what}: ember has a gradient for {k}, torch none"
