@@ -4,6 +4,7 @@ Gradients travel as backend arrays (fast first-order backward) or, under create_
 tensors whose operations are recorded, which gives higher derivatives.
 """
 import sys
+import threading
 
 from .._memory import held_here
 from .._tensor import Tensor, _wrap
@@ -15,6 +16,13 @@ from .node import AccumulateGrad
 __all__ = ["run_backward"]
 
 _getrefcount = sys.getrefcount
+
+
+class _Running(threading.local):
+    targeted = False    # whether the backward pass running in this thread computes chosen inputs' gradients only
+
+
+running = _Running()
 
 
 def _walk(roots, targets):
@@ -177,6 +185,16 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
         ready = [n for n in ready if n in run or n in targets]
     captured = {}
     anomaly = anomaly_state.enabled
+    outer, running.targeted = running.targeted, targets is not None
+    try:
+        _loop(ready, buffers, deps, run, targets, captured, graph, retain_graph, accumulate, anomaly)
+    finally:
+        running.targeted = outer
+    return captured
+
+
+def _loop(ready, buffers, deps, run, targets, captured, graph, retain_graph, accumulate, anomaly):
+    """Run the nodes from ready until none is left (see run_backward)."""
     with grad_mode.set_grad_enabled(graph):
         while ready:
             node = ready.pop()
@@ -246,4 +264,3 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
                     ready.append(nxt)
             # NOTE: drop this frame's references, so that a leaf can keep its gradient without a copy
             grads_in = g = data = None
-    return captured

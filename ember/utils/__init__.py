@@ -1,2 +1,2 @@
-"""ember.utils: data loading, DLPack exchange."""
-from . import data, dlpack  # noqa: F401
+"""ember.utils: data loading, DLPack exchange, activation checkpointing."""
+from . import checkpoint, data, dlpack  # noqa: F401
