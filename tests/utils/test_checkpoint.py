@@ -1,5 +1,4 @@
 """ember.utils.checkpoint against torch.utils.checkpoint: the same gradients, random state replayed, the errors."""
-import warnings
 
 import numpy as np
 import pytest
