@@ -15,8 +15,8 @@ def _batch_mv(bmat, bvec):
 
 
 def _tril_solve(L, b):
-    """L^-1 b for lower-triangular L (broadcast over batch dimensions)."""
-    return ember.linalg.solve(L, b)
+    """L^-1 b reading only the lower triangle of L (broadcast over batch dimensions), as solve_triangular."""
+    return ember.linalg.solve(L.tril(), b)
 
 
 def _batch_mahalanobis(L, x):
