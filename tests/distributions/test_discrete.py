@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import ember
-from ember.distributions import Bernoulli, Binomial, Categorical, OneHotCategorical, Poisson
+from ember.distributions import Bernoulli, Binomial, Categorical, Poisson
 from tests.distributions.oracle import compare, sample_stats, torch_message
 
 P = np.array([[0.2, 0.5, 0.9], [0.05, 0.7, 0.3]])
