@@ -38,7 +38,8 @@ class Distribution:
             except NotImplementedError:
                 arg_constraints = {}
                 warnings.warn(f"{self.__class__} does not define `arg_constraints`. Please set "
-                              "`arg_constraints = {}` or initialize the distribution with `validate_args=False` to turn off validation.",
+                              "`arg_constraints = {}` or initialize the distribution with `validate_args=False` "
+                              "to turn off validation.",
                               stacklevel=2)
             for param, constraint in arg_constraints.items():
                 if constraints.is_dependent(constraint):
