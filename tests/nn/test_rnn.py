@@ -125,25 +125,94 @@ def test_fused_cells_gradcheck_and_gradgradcheck():
     assert gradgradcheck(lambda x: cell(x)[0], [x])
 
 
+LAYER_OPS = [("LSTM", 4, True, False), ("GRU", 3, False, True), ("GRU", 3, False, False), ("RNN_TANH", 1, False, False),
+             ("RNN_RELU", 1, False, False)]
+LAYER_OP_INPUTS = ("xg", "h0", "c0", "w_hh", "b_hh")
+
+
+@pytest.mark.parametrize("mode,chunks,with_c,with_bias", LAYER_OPS)
 @pytest.mark.parametrize("reverse", [False, True])
-def test_lstm_layer_op_gradcheck_and_gradgradcheck(reverse):
+def test_layer_op_gradcheck_and_gradgradcheck(mode, chunks, with_c, with_bias, reverse):
     rng = np.random.default_rng(4)
-    args = [ember.tensor(rng.standard_normal(s), requires_grad=True) for s in ((3, 2, 8), (2, 2), (2, 2), (8, 2))]
+    shapes = dict(xg=(3, 2, 2 * chunks), h0=(2, 2), c0=(2, 2) if with_c else None, w_hh=(2 * chunks, 2),
+                  b_hh=(2 * chunks,) if with_bias else None)
+    args = {n: ember.tensor(rng.standard_normal(s), requires_grad=True) for n, s in shapes.items() if s is not None}
 
-    def layer(xg, h0, c0, w_hh):
-        return MkldnnRnnLayerBackward0.apply(xg, h0, c0, w_hh, reverse)
+    def layer(given, names):
+        def run(*leaves):
+            full = {**given, **dict(zip(names, leaves))}
+            return MkldnnRnnLayerBackward0.apply(*(full.get(n) for n in LAYER_OP_INPUTS), mode, reverse)
+        return run
 
-    assert gradcheck(layer, args)
-    assert gradgradcheck(layer, args)
-    # one output's gradient only, and inputs that do not require grad
-    args[1].requires_grad_(False)
-    assert gradgradcheck(lambda xg, c0, w_hh: layer(xg, args[1], c0, w_hh)[2], [args[0], args[2], args[3]])
+    assert gradcheck(layer(args, list(args)), list(args.values()))
+    assert gradgradcheck(layer(args, list(args)), list(args.values()))
+    # h0 not requiring grad, and the last output's gradient only
+    rest = [n for n in args if n != "h0"]
+    last = layer({**args, "h0": args["h0"].detach()}, rest)
+    assert gradgradcheck(lambda *leaves: last(*leaves)[-1], [args[n] for n in rest])
+
+
+@pytest.mark.parametrize("name,kwargs", [("GRU", {}), ("RNN", {}), ("RNN", dict(nonlinearity="relu"))])
+def test_layer_op_backward_twice_and_output_changed_in_place(name, kwargs):
+    """retain_graph gives the same gradients twice; changing the output in place leaves the gradients as torch's."""
+    rng = np.random.default_rng(6)
+    x, h0 = rng.standard_normal((4, 2, 3)), rng.standard_normal((2, 2, 4))
+    t, e = _pair(name, 3, 4, 2, bidirectional=False, **kwargs)
+    grads = {}
+    for lib, mod in ((torch, t), (ember, e)):
+        xs, hs = _leaf(lib, x), _leaf(lib, h0)
+        out, h = mod(xs, hs)
+        loss = (out * out).sum() + (h * h).sum()
+        loss.backward(retain_graph=True)
+        first = [g.grad.numpy().copy() for g in (xs, hs, mod.weight_hh_l1)]
+        loss.backward()
+        second = [g.grad.numpy() for g in (xs, hs, mod.weight_hh_l1)]
+        for a, b in zip(first, second):
+            np.testing.assert_allclose(b, 2 * a, rtol=1e-12)
+        out, h = mod(xs, hs)
+        with lib.no_grad():
+            out.mul_(2)
+        xs.grad = None
+        (out.sum() + h.sum()).backward()
+        grads[lib] = first + [xs.grad.numpy()]
+    for a, b in zip(grads[ember], grads[torch]):
+        np.testing.assert_allclose(a, b, **TOL[np.float64])
+
+
+@pytest.mark.parametrize("name", ["GRU", "RNN", "LSTM"])
+def test_layer_saved_input_changed_in_place_raises(name):
+    def run(lib):
+        lib.manual_seed(0)
+        mod = getattr(lib.nn, name)(3, 4).double()
+        x = lib.randn(2, 1, 3, dtype=lib.float64)
+        h0 = lib.randn(1, 1, 4, dtype=lib.float64)
+        out, _ = mod(x, (h0, h0) if name == "LSTM" else h0)
+        h0.add_(1)
+        with pytest.raises(RuntimeError) as info:
+            out.sum().backward()
+        return str(info.value)
+
+    prefix = "one of the variables needed for gradient computation has been modified by an inplace operation: "
+    assert run(torch).startswith(prefix) and run(ember).startswith(prefix)
+
+
+def test_module_gradgradcheck_through_layer_op():
+    rng = np.random.default_rng(7)
+    for name in ("GRU", "RNN"):
+        mod = getattr(ember.nn, name)(2, 3, bidirectional=True).double()
+        x = ember.tensor(rng.standard_normal((3, 2, 2)), requires_grad=True)
+        h0 = ember.tensor(rng.standard_normal((2, 2, 3)), requires_grad=True)
+        assert mod(x, h0)[0].grad_fn.next_functions[0][0].name() == "MkldnnRnnLayerBackward0"
+        assert gradgradcheck(lambda x, h0: mod(x, h0)[0], [x, h0])
 
 
 def test_grad_fn_names():
     x = ember.randn(3, 2, 4, requires_grad=True)
     out, (h, c) = ember.nn.LSTM(4, 5)(x)
     assert out.grad_fn.name() == "MkldnnRnnLayerBackward0" and h.grad_fn.name() == "StackBackward0"
+    for mod in (ember.nn.GRU(4, 5), ember.nn.RNN(4, 5, nonlinearity="relu")):
+        out, h = mod(x)
+        assert out.grad_fn.name() == "MkldnnRnnLayerBackward0" and h.grad_fn.name() == "StackBackward0"
     assert ember.nn.LSTMCell(4, 5)(x[0])[1].grad_fn.name() == "ThnnFusedLstmCellBackward0"
     assert ember.nn.GRUCell(4, 5)(x[0]).grad_fn.name() == "ThnnFusedGruCellBackward0"
 

@@ -1,8 +1,9 @@
 """Recurrent layers: RNN, LSTM, GRU and their cells, as torch.nn.
 
-A layer computes the input projection of all time steps in one matmul, then per step one addmm (the
-hidden projection added to that step's input gates) and one fused cell op, whose hand-written backward
-is written with ember ops (so the layers are twice differentiable).
+A layer computes the input projection of all time steps in one matmul, then runs each layer-direction as one
+op (MkldnnRnnLayerBackward0) that loops over the steps on arrays. LSTM projections, packed sequences and the
+cells record per step one addmm (the hidden projection added to that step's input gates) and one fused cell op,
+whose hand-written backward is written with ember ops (so the layers are twice differentiable).
 """
 import math
 import numbers
@@ -109,109 +110,260 @@ def _lstm_cell_array_backward(act, tc, cx, gc, gh):
     di *= 1 - i
     dg *= 1 - g * g
     return d, dcx
+
+
 class MkldnnRnnLayerBackward0(Op):
-    """A whole LSTM layer-direction (no projection) from the input gates xg (T, N, 4H), h0, c0 and w_hh: returns
-    (output (T, N, H), h_T, c_T); reverse runs the steps from the last one to the first.
+    """A whole layer-direction of mode 'LSTM' (no projection), 'GRU', 'RNN_TANH' or 'RNN_RELU' from the input gates
+    xg (T, N, G), h0, c0 (LSTM, else None), w_hh and b_hh (GRU, whose n part is multiplied by r; else None, the
+    bias being in xg): returns (output (T, N, H), h_T) and for LSTM c_T; reverse runs the steps from the last one.
 
     Forward and the first-order backward loop over the steps on backend arrays (one matmul each per step; the
     gradient of w_hh is one matmul over all steps). The recorded backward (create_graph=True) differentiates the
     same layer rebuilt from per-step ember ops."""
-    retain_inputs = (0, 1, 2, 3)
+    retain_inputs = (0, 1, 2, 3, 4)
 
     @staticmethod
-    def forward(ctx, xg, h0, c0, w_hh, reverse):
+    def forward(ctx, xg, h0, c0, w_hh, b_hh, mode, reverse):
         xp = array_module(xg)
-        length, batch, h = xg.shape[0], h0.shape[0], h0.shape[1]
-        out, tcs, c_prev = (_memory.empty(xp, (length, batch, h), xg.dtype) for _ in range(3))
-        acts = _memory.empty(xp, xg.shape, xg.dtype)
+        length = xg.shape[0]
+        steps = _ARRAY_STEPS[mode](xp, xg, c0, mode)
+        # hs holds h0 and every step's h, in time order: step t reads hs[t + p] and writes hs[t + q]
+        hs = _memory.empty(xp, (length + 1,) + h0.shape, xg.dtype)
+        p, q = (1, 0) if reverse else (0, 1)
+        hs[length * p] = h0
         w_t = w_hh.T
-        hx, cx = h0, c0
-        g = xp.empty_like(h0)
         with np.errstate(over="ignore"):        # exp(-x) = inf for very negative x gives sigmoid 0, as it should
             for t in (range(length - 1, -1, -1) if reverse else range(length)):
-                act = acts[t]
-                xp.matmul(hx, w_t, out=act)
-                act += xg[t]
-                xp.tanh(act[:, 2 * h:3 * h], out=g)
-                xp.negative(act, out=act)       # sigmoid of all four as 1 / (1 + exp(-x)), then g's tanh over it
-                xp.exp(act, out=act)
-                act += 1
-                xp.reciprocal(act, out=act)
-                act[:, 2 * h:3 * h] = g
-                c_prev[t] = cx
-                cx = act[:, h:2 * h] * cx
-                g *= act[:, :h]
-                cx += g
-                xp.tanh(cx, out=tcs[t])
-                hx = out[t]
-                xp.multiply(tcs[t], act[:, 3 * h:], out=hx)
-        ctx.reverse, ctx.acts, ctx.tcs, ctx.c_prev, ctx.out, ctx.h0 = reverse, acts, tcs, c_prev, out, h0
-        return out, hx.copy(), cx
+                steps.step(t, xg[t], hs[t + p], w_t, b_hh, hs[t + q])
+        ctx.mode, ctx.reverse, ctx.steps, ctx.hs = mode, reverse, steps, hs
+        out = _memory.empty(xp, xg.shape[:2] + h0.shape[1:], xg.dtype)   # a copy: out may be changed in place
+        out[...] = hs[q:length + q]
+        return (out, hs[length * q].copy()) + steps.finals()
 
     def _apply(self, grads, graph):
         if graph:
             return Op._apply(self, grads, graph)
         if self._saved is None and self._released:
             self._raise_released()
-        g_out, gh, gc = grads
         w_hh = self._unpack_saved(False)[3]
-        acts, tcs = self.acts, self.tcs
-        xp = array_module(acts)
+        g_out, gh, gc = grads[0], grads[1], grads[2] if len(grads) > 2 else None
+        steps, hs = self.steps, self.hs
+        xp = array_module(hs)
+        length, h = hs.shape[0] - 1, hs.shape[-1]
+        prev, out = (hs[1:], hs[:-1]) if self.reverse else (hs[:-1], hs[1:])
+        k = steps.factors(prev, out)
+        # the hidden gates' gradients come out with their rows rolled by steps.roll (GRU: n first), as w_hh here
+        roll = steps.roll
+        w = xp.roll(w_hh, roll, 0) if roll else w_hh
+        gh = xp.zeros_like(hs[0]) if gh is None else gh.copy()
+        for t in (range(length) if self.reverse else range(length - 1, -1, -1)):
+            if g_out is not None:
+                gh += g_out[t]
+            gh, gc = steps.back_step(k, t, gh, gc, w)
+        dxg, dhg = steps.gate_grads(k)
+        need = self.needs_input_grad
+        dw = db = None
+        if need[3]:
+            dw = dhg.T @ prev.reshape(-1, h)
+            dw = xp.roll(dw, -roll, 0) if roll else dw
+        if need[4]:
+            db = xp.roll(dhg.sum(0), -roll)
+        return dxg, gh if need[1] else None, gc if need[2] else None, dw, db
+
+    @staticmethod
+    def backward(ctx, g_out, *g_finals):
+        inputs = ctx.saved_tensors
+        xg, h0, c0, w_hh, b_hh = inputs
+        step, w_hh_t = _STEPS[ctx.mode], w_hh.t()
+        state = h0 if c0 is None else (h0, c0)
+        outs = []
+        for xg_t in (reversed(xg.unbind(0)) if ctx.reverse else xg.unbind(0)):
+            h, state = step(xg_t, state, w_hh_t, b_hh, None)
+            outs.append(h)
+        finals = (state,) if c0 is None else state
+        pairs = [(o, g) for o, g in zip((stack(outs[::-1] if ctx.reverse else outs),) + finals, (g_out,) + g_finals)
+                 if g is not None]
+        wanted = [i for i, x in enumerate(inputs) if x is not None and x.requires_grad]
+        found = autograd.grad([o for o, _ in pairs], [inputs[i] for i in wanted], [g for _, g in pairs],
+                              create_graph=True, allow_unused=True)
+        res = [None] * 7
+        for i, g in zip(wanted, found):
+            res[i] = g
+        return tuple(res)
+
+
+def _sigmoid_(xp, a):
+    """a = sigmoid(a) in place, as 1 / (1 + exp(-a))."""
+    xp.negative(a, out=a)
+    xp.exp(a, out=a)
+    a += 1
+    xp.reciprocal(a, out=a)
+
+
+class _LstmSteps:
+    """The LSTM steps of MkldnnRnnLayerBackward0 on arrays: keeps per step the activations (i f g o), tanh(c')
+    and the c before the step."""
+    roll = 0
+
+    def __init__(self, xp, xg, c0, mode):
+        self.xp, self.c = xp, c0
+        self.acts = _memory.empty(xp, xg.shape, xg.dtype)
+        self.tcs, self.c_prev = (_memory.empty(xp, xg.shape[:2] + c0.shape[1:], xg.dtype) for _ in range(2))
+        self.g = xp.empty_like(c0)
+
+    def step(self, t, xg_t, hx, w_t, b_hh, hy):
+        xp, act, g, h = self.xp, self.acts[t], self.g, hx.shape[1]
+        xp.matmul(hx, w_t, out=act)
+        act += xg_t
+        xp.tanh(act[:, 2 * h:3 * h], out=g)
+        _sigmoid_(xp, act)                      # all four, then g's tanh over it
+        act[:, 2 * h:3 * h] = g
+        self.c_prev[t] = self.c
+        cx = act[:, h:2 * h] * self.c
+        g *= act[:, :h]
+        cx += g
+        self.c = cx
+        xp.tanh(cx, out=self.tcs[t])
+        xp.multiply(self.tcs[t], act[:, 3 * h:], out=hy)
+
+    def finals(self):
+        return (self.c,)
+
+    def factors(self, prev, out):
+        """(k, a): the step-independent factors of the gate gradients, dc * k[..., :3] (i f g) and gh * k[..., 3]
+        (o) with k (T, N, 4, H), and of dc = gc + gh * a."""
+        xp, acts, tcs = self.xp, self.acts, self.tcs
         length, n, h = tcs.shape
-        i, f, g, o = (acts[..., k * h:(k + 1) * h] for k in range(4))
-        # the step-independent factors, for all steps at once: dc = gc + gh * a, and the gate gradients are
-        # dc * k[..., :3] (i f g) and gh * k[..., 3] (o)
+        i, f, g, o = (acts[..., j * h:(j + 1) * h] for j in range(4))
         a = xp.multiply(tcs, tcs, out=_memory.empty(xp, tcs.shape, tcs.dtype))
         xp.subtract(1, a, out=a)
         a *= o
         k = _memory.empty(xp, (length, n, 4, h), acts.dtype)
-        for ki, x, y in ((0, i, g), (1, f, self.c_prev), (3, o, tcs)):
-            xp.subtract(1, x, out=k[:, :, ki])
-            k[:, :, ki] *= x
-            k[:, :, ki] *= y
+        for j, x, y in ((0, i, g), (1, f, self.c_prev), (3, o, tcs)):
+            xp.subtract(1, x, out=k[:, :, j])
+            k[:, :, j] *= x
+            k[:, :, j] *= y
         xp.multiply(g, g, out=k[:, :, 2])
         xp.subtract(1, k[:, :, 2], out=k[:, :, 2])
         k[:, :, 2] *= i
-        gh = xp.zeros_like(tcs[0]) if gh is None else gh
-        gc = xp.zeros_like(tcs[0]) if gc is None else gc
-        for t in (range(length) if self.reverse else range(length - 1, -1, -1)):
-            if g_out is not None:
-                gh = gh + g_out[t]
-            dc = gh * a[t]
-            dc += gc
-            k[t, :, :3] *= dc[:, None]                 # k becomes the gate gradients, step by step
-            k[t, :, 3] *= gh
-            gc = xp.multiply(dc, f[t], out=dc)
-            gh = k[t].reshape(n, 4 * h) @ w_hh
-        dgates = k.reshape(acts.shape)
-        need = self.needs_input_grad
-        dw = None
-        if need[3]:
-            # w_hh's gradient: sum over steps of dgates[t].T @ (the h before step t: h0 or a neighbouring output)
-            first, inner, prev = (length - 1, slice(0, -1), self.out[1:]) if self.reverse else \
-                (0, slice(1, None), self.out[:-1])
-            dw = dgates[first].T @ self.h0
-            if length > 1:
-                dw += dgates[inner].reshape(-1, 4 * h).T @ prev.reshape(-1, h)
-        return dgates, gh if need[1] else None, gc if need[2] else None, dw
+        return k, a
 
-    @staticmethod
-    def backward(ctx, g_out, gh, gc):
-        inputs = ctx.saved_tensors
-        xg, (h, c), w_hh_t = inputs[0], inputs[1:3], inputs[3].t()
-        outs = []
-        for xg_t in (reversed(xg.unbind(0)) if ctx.reverse else xg.unbind(0)):
-            h, (_, c) = _lstm_step(xg_t, (h, c), w_hh_t, None, None)
-            outs.append(h)
-        pairs = [(o, g) for o, g in zip((stack(outs[::-1] if ctx.reverse else outs), h, c), (g_out, gh, gc))
-                 if g is not None]
-        wanted = [i for i, x in enumerate(inputs) if x.requires_grad]
-        found = autograd.grad([o for o, _ in pairs], [inputs[i] for i in wanted], [g for _, g in pairs],
-                              create_graph=True, allow_unused=True)
-        res = [None] * 4
-        for i, g in zip(wanted, found):
-            res[i] = g
-        return tuple(res) + (None,)
+    def back_step(self, k, t, gh, gc, w):
+        k, a = k
+        kt = k[t]
+        dc = gh * a[t]
+        if gc is not None:
+            dc += gc
+        kt[:, :3] *= dc[:, None]                # k becomes the gate gradients, step by step
+        kt[:, 3] *= gh
+        h = gh.shape[1]
+        return kt.reshape(-1, 4 * h) @ w, self.xp.multiply(dc, self.acts[t, :, h:2 * h], out=dc)
+
+    def gate_grads(self, k):
+        k = k[0]
+        return k.reshape(self.acts.shape), k.reshape(-1, self.acts.shape[2])
+
+
+class _GruSteps:
+    """The GRU steps of MkldnnRnnLayerBackward0 on arrays: keeps per step the activations (r z n) and the hidden
+    gates h W_hh^T + b_hh."""
+
+    def __init__(self, xp, xg, c0, mode):
+        self.xp = xp
+        self.acts, self.hg = (_memory.empty(xp, xg.shape, xg.dtype) for _ in range(2))
+        self.roll = xg.shape[2] // 3
+
+    def step(self, t, xg_t, hx, w_t, b_hh, hy):
+        xp, a, hg, h = self.xp, self.acts[t], self.hg[t], hx.shape[1]
+        xp.matmul(hx, w_t, out=hg)
+        if b_hh is not None:
+            hg += b_hh
+        rz, n = a[:, :2 * h], a[:, 2 * h:]
+        xp.add(xg_t[:, :2 * h], hg[:, :2 * h], out=rz)
+        _sigmoid_(xp, rz)
+        xp.multiply(a[:, :h], hg[:, 2 * h:], out=n)
+        n += xg_t[:, 2 * h:]
+        xp.tanh(n, out=n)
+        xp.subtract(hx, n, out=hy)              # h' = n + z (h - n)
+        hy *= a[:, h:2 * h]
+        hy += n
+
+    def finals(self):
+        return ()
+
+    def factors(self, prev, out):
+        """k (T, N, 5, H): the factors of gh in the gradients of the hidden gates (n r z), of the input gates
+        (r z n) and of h, dh = k[..., 4] gh + (hidden gates' gradient) W_hh."""
+        xp, acts = self.xp, self.acts
+        length, n, h = prev.shape
+        r, z, new = (acts[..., j * h:(j + 1) * h] for j in range(3))
+        k = _memory.empty(xp, (length, n, 5, h), acts.dtype)
+        dn = k[:, :, 3]
+        xp.multiply(new, new, out=dn)
+        xp.subtract(1, dn, out=dn)
+        dn *= 1 - z
+        xp.multiply(dn, r, out=k[:, :, 0])
+        dr = k[:, :, 1]
+        xp.subtract(1, r, out=dr)
+        dr *= r
+        dr *= self.hg[..., 2 * h:]
+        dr *= dn
+        dz = k[:, :, 2]
+        xp.subtract(1, z, out=dz)
+        dz *= z
+        dz *= prev - new
+        k[:, :, 4] = z
+        return k
+
+    def back_step(self, k, t, gh, gc, w):
+        kt = k[t]
+        kt *= gh[:, None]                       # k becomes the gate gradients, step by step
+        g = kt[:, :3].reshape(gh.shape[0], -1) @ w
+        g += kt[:, 4]
+        return g, None
+
+    def gate_grads(self, k):
+        return k[:, :, 1:4].reshape(self.acts.shape), k[:, :, :3].reshape(-1, self.acts.shape[2])
+
+
+class _RnnSteps:
+    """The Elman RNN steps (tanh or relu) of MkldnnRnnLayerBackward0 on arrays: its outputs are all it keeps."""
+    roll = 0
+
+    def __init__(self, xp, xg, c0, mode):
+        self.xp, self.relu = xp, mode == "RNN_RELU"
+
+    def step(self, t, xg_t, hx, w_t, b_hh, hy):
+        xp = self.xp
+        xp.matmul(hx, w_t, out=hy)
+        hy += xg_t
+        if self.relu:
+            xp.maximum(hy, 0, out=hy)
+        else:
+            xp.tanh(hy, out=hy)
+
+    def finals(self):
+        return ()
+
+    def factors(self, prev, out):
+        """k (T, N, H): the activation's derivative, from its output."""
+        xp = self.xp
+        k = _memory.empty(xp, out.shape, out.dtype)
+        if self.relu:
+            return xp.greater(out, 0, out=k)
+        xp.multiply(out, out, out=k)
+        return xp.subtract(1, k, out=k)
+
+    def back_step(self, k, t, gh, gc, w):
+        kt = k[t]
+        kt *= gh
+        return kt @ w, None
+
+    def gate_grads(self, k):
+        return k, k.reshape(-1, k.shape[2])
+
+
+_ARRAY_STEPS = {"LSTM": _LstmSteps, "GRU": _GruSteps, "RNN_TANH": _RnnSteps, "RNN_RELU": _RnnSteps}
 
 
 class ThnnFusedGruCellBackward0(Op):
@@ -492,9 +644,12 @@ class RNNBase(Module):
             w_ih, w_hh, b_ih, b_hh, w_hr = weights
             gates = _input_gates(self.mode, x.reshape(length * batch, x.shape[2]), w_ih, b_ih, b_hh)
             steps = gates.reshape(length, batch, gates.shape[1])
-            if self.mode == "LSTM" and w_hr is None:
-                out, h, c = MkldnnRnnLayerBackward0.apply(steps, *state, w_hh, reverse)
-                return out, (h, c)
+            if w_hr is None:
+                lstm = self.mode == "LSTM"
+                h0, c0 = state if lstm else (state, None)
+                res = MkldnnRnnLayerBackward0.apply(steps, h0, c0, w_hh, b_hh if self.mode == "GRU" else None,
+                                                    self.mode, reverse)
+                return res[0], res[1:] if lstm else res[1]
             steps = steps.unbind(0)
             w_hh_t, w_hr_t = w_hh.t(), None if w_hr is None else w_hr.t()
             outs = []
