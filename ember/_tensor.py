@@ -302,9 +302,11 @@ class Tensor:
         return tensor_repr(self)
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:        # as PyTorch: f"{loss}" and f"{loss:.3f}" format the number
             return format(self.item(), spec)
-        return object.__format__(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self.detach().cpu().numpy().copy(), self._requires_grad))
@@ -408,10 +410,27 @@ class Tensor:
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple of ints that prints as ember.Size([2, 3])."""
+    """A tensor's shape: a tuple of ints that prints as ember.Size([2, 3]); slices, sums and repeats of it are
+    Sizes too."""
+    __module__ = "ember"
 
     def __repr__(self):
         return f"ember.Size({list(self)})"
+
+    def __getitem__(self, index):
+        got = tuple.__getitem__(self, index)
+        return Size(got) if isinstance(index, slice) else got
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other)) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other):
+        return Size(tuple.__add__(other, self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
     def numel(self):
         n = 1

@@ -107,3 +107,20 @@ def test_hash_is_identity_and_eq_is_elementwise():
     a, b = ember.ones(2), ember.ones(2)
     assert len({a, b}) == 2
     assert (a == b).tolist() == [True, True]
+
+
+def test_size_slices_sums_and_repeats_are_sizes_as_torch():
+    for lib in (ember, torch):
+        s = lib.Size([2, 3, 4])
+        for got, want in ((s[1:], [3, 4]), (s + s, [2, 3, 4, 2, 3, 4]), (s + (1,), [2, 3, 4, 1]),
+                          ((1,) + s, [1, 2, 3, 4]), (s * 2, [2, 3, 4, 2, 3, 4]), (2 * s, [2, 3, 4, 2, 3, 4])):
+            assert type(got) is lib.Size and list(got) == want
+        assert type(s[0]) is int and repr(s[::2]) == f"{lib.__name__}.Size([2, 4])"
+
+
+def test_format_of_0d_tensors_is_the_number_as_torch():
+    for lib in (ember, torch):
+        assert f"{lib.tensor(1.5)}" == "1.5" and f"{lib.tensor(1.5, requires_grad=True):.3f}" == "1.500"
+        assert format(lib.tensor(3), ">4") == "   3" and f"{lib.ones(2)}" == str(lib.ones(2))
+        with pytest.raises(TypeError, match="unsupported format string passed to Tensor.__format__"):
+            f"{lib.ones(2):.2f}"

@@ -140,3 +140,43 @@ def test_inplace_forms_match_torch():
         call(torch, t)
         assert r is e and e._vc[0] >= 1, name
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-9, err_msg=name)
+
+
+def _grads_both(fn, values, grad_out):
+    """Gradients of fn(*tensors) for ember and torch from the same float64 values and output gradient."""
+    out = []
+    for lib in (ember, torch):
+        ts = [lib.tensor(v, dtype=lib.float64, requires_grad=True) for v in values]
+        fn(lib, *ts).backward(lib.tensor(grad_out, dtype=lib.float64))
+        out.append([None if t.grad is None else t.grad.numpy() for t in ts])
+    return out
+
+
+@pytest.mark.parametrize("name, others", [("xlogy", [2., 0., -1., np.nan, 3.]), ("xlog1py", [2., -1., -2., np.nan, 3.])])
+def test_xlogy_gradients_where_input_is_zero_match_torch(name, others):
+    # input 0: d/dx is log(other) (log1p), 0 outside log's domain; a zero incoming gradient gives 0 even where log is -inf
+    fn = (lambda lib, x, y: getattr(lib.special if name == "xlog1py" else lib, name)(x, y))
+    ours, theirs = _grads_both(fn, [[0., 0., 0., 1., 0.], others], [1., 1., 1., 1., 0.])
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("bounds", ["both", "min", "max"])
+def test_clamp_with_tensor_bounds_sends_ties_to_input_as_torch(bounds):
+    x, lo, hi = [1., 2., 0.5, 3., 1.], [1., 0., 1., 4., 2.], [1., 1., 3., 5., 0.]    # ties, above, below, lo > hi
+
+    def fn(lib, x, lo, hi):
+        return lib.clamp(x, min=lo if bounds != "max" else None, max=hi if bounds != "min" else None)
+    (ours, theirs) = _grads_both(fn, [x, lo, hi], [1., 2., 3., 4., 5.])
+    for a, b in zip(ours, theirs):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("op", ["relu", "clamp_number", "clamp_tensor"])
+def test_nan_gradient_outside_the_mask_gives_zero_as_torch(op):
+    fns = {"relu": lambda lib, x: lib.relu(x), "clamp_number": lambda lib, x: lib.clamp(x, min=0.0, max=1.5),
+           "clamp_tensor": lambda lib, x: lib.clamp(x, min=lib.zeros(3, dtype=lib.float64))}
+    (ours,), (theirs,) = _grads_both(fns[op], [[-1., 2., 0.5]], [np.nan, np.inf, 1.])
+    np.testing.assert_array_equal(ours, theirs)
