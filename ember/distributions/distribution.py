@@ -8,11 +8,6 @@ from .utils import lazy_property
 __all__ = ["Distribution"]
 
 
-def _shown(t):
-    """A tensor as torch's f-strings show it (a 0-d tensor as its number)."""
-    return t.item() if t.dim() == 0 else t
-
-
 class Distribution:
     """Distribution is the abstract base class for probability distributions."""
 
@@ -50,7 +45,7 @@ class Distribution:
                 if not constraint.check(value).all().item():
                     raise ValueError(f"Expected parameter {param} ({type(value).__name__} of shape "
                                      f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
-                                     f"{constraint!r}, but found invalid values:\n{_shown(value)}")
+                                     f"{constraint!r}, but found invalid values:\n{value}")
 
     def expand(self, batch_shape, _instance=None):
         """A new distribution with batch dimensions expanded to batch_shape (the parameters expanded, not copied)."""
@@ -157,7 +152,7 @@ class Distribution:
         if not support.check(value).all().item():
             raise ValueError(f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be "
                              f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
-                             f"values:\n{_shown(value)}")
+                             f"values:\n{value}")
 
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
@@ -180,5 +175,5 @@ class Distribution:
     def __repr__(self):
         names = [k for k in self.arg_constraints if k in self.__dict__]
         values = [self.__dict__[p] for p in names]
-        shown = ", ".join(f"{p}: {_shown(v) if v.numel() == 1 else v.size()}" for p, v in zip(names, values))
+        shown = ", ".join(f"{p}: {v if v.numel() == 1 else v.size()}" for p, v in zip(names, values))
         return self.__class__.__name__ + "(" + shown + ")"
