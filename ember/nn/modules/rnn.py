@@ -298,21 +298,19 @@ class _GruSteps:
         length, n, h = prev.shape
         r, z, new = (acts[..., j * h:(j + 1) * h] for j in range(3))
         k = _memory.empty(xp, (length, n, 5, h), acts.dtype)
-        dn = k[:, :, 3]
+        dn_h, dr, dz, dn, k_h = (k[:, :, j] for j in range(5))
+        xp.subtract(1, z, out=dn_h)             # 1 - z, until dn_h is written
         xp.multiply(new, new, out=dn)
         xp.subtract(1, dn, out=dn)
-        dn *= 1 - z
-        xp.multiply(dn, r, out=k[:, :, 0])
-        dr = k[:, :, 1]
-        xp.subtract(1, r, out=dr)
-        dr *= r
-        dr *= self.hg[..., 2 * h:]
-        dr *= dn
-        dz = k[:, :, 2]
-        xp.subtract(1, z, out=dz)
+        dn *= dn_h
+        xp.subtract(prev, new, out=dz)
         dz *= z
-        dz *= prev - new
-        k[:, :, 4] = z
+        dz *= dn_h
+        xp.multiply(dn, r, out=dn_h)
+        xp.subtract(1, r, out=dr)
+        dr *= dn_h
+        dr *= self.hg[..., 2 * h:]
+        k_h[...] = z
         return k
 
     def back_step(self, k, t, gh, gc, w):
