@@ -337,3 +337,15 @@ def test_packed_sequence_through_layer(name, enforce_sorted):
 def test_pack_errors_as_torch():
     _raises(lambda: pack_padded_sequence(ember.zeros(3, 2), [1, 2]),
             lambda: torch.nn.utils.rnn.pack_padded_sequence(torch.zeros(3, 2), [1, 2]), RuntimeError)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_empty_sequence_raises_as_torch(kind, batch_first):
+    shape = (1, 0, 2) if batch_first else (0, 1, 2)
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError, match="^Expected sequence length to be larger than 0 in RNN$"):
+            getattr(lib.nn, kind)(2, 3, batch_first=batch_first)(lib.zeros(*shape))
+    empty_batch = (0, 4, 2) if batch_first else (4, 0, 2)            # an empty batch is fine, as in torch
+    out, _ = ember.nn.GRU(2, 3, batch_first=batch_first)(ember.zeros(*empty_batch))
+    assert tuple(out.shape) == empty_batch[:2] + (3,)

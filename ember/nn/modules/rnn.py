@@ -579,6 +579,8 @@ class RNNBase(Module):
                     hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1)) if lstm else hx.unsqueeze(1)
             batch = input.size(batch_dim)
             self._check_input(input, None)
+            if input.size(1 - batch_dim) == 0:
+                raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         directions = 2 if self.bidirectional else 1
         expected = (self.num_layers * directions, batch, self._state_size())
         if hx is None:
