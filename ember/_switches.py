@@ -2,11 +2,14 @@
 
 ember runs eagerly on NumPy (CuPy on a GPU): compile returns its function or module unchanged (the numbers are
 those of eager execution, as with torch.compile(backend="eager")); the deterministic and matmul-precision switches
-keep the values scripts set. ember's CPU operations are deterministic whatever they say.
+keep the values scripts set. ember's CPU operations are deterministic whatever they say. set_num_threads and
+get_num_threads act on NumPy's BLAS (the matmuls and convolutions; NumPy's elementwise operations use one thread)
+through threadpoolctl, when it is installed.
 """
+import os
 import warnings
 
-__all__ = ["compile", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+__all__ = ["compile", "set_num_threads", "get_num_threads", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
            "is_deterministic_algorithms_warn_only_enabled", "set_float32_matmul_precision",
            "get_float32_matmul_precision"]
 
@@ -51,3 +54,28 @@ def set_float32_matmul_precision(precision):
 
 def get_float32_matmul_precision():
     return _state["matmul_precision"]
+
+
+def set_num_threads(n):
+    """Let NumPy's BLAS use n threads (needs threadpoolctl: without it, a warning says so and nothing changes)."""
+    if type(n) is not int:
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        warnings.warn("ember.set_num_threads needs threadpoolctl to change the BLAS's threads "
+                      "(pip install threadpoolctl); the number of threads is unchanged", stacklevel=2)
+        return
+    threadpool_limits(n, user_api="blas")
+
+
+def get_num_threads():
+    """The threads of NumPy's BLAS (without threadpoolctl: the CPU count, the BLAS's usual default)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return os.cpu_count()
+    counts = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    return max(counts) if counts else 1

@@ -55,3 +55,19 @@ def test_compile_runs_eagerly_with_the_same_numbers():
     assert f(x).item() == 30.0 and ember.compile(f) is f
     with pytest.raises(TypeError, match="A callable function is expected, but <class 'int'> is provided."):
         ember.compile(3)
+
+
+def test_num_threads_set_the_blas_threads_with_torch_errors():
+    before = ember.get_num_threads()
+    try:
+        ember.set_num_threads(1)
+        assert ember.get_num_threads() == 1
+        from threadpoolctl import threadpool_info
+        assert all(i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas")
+    finally:
+        ember.set_num_threads(before)
+    assert ember.get_num_threads() == before
+    for bad, msg in ((0, "set_num_threads expects a positive integer"), (1.5, "expects an int, but got float")):
+        for lib in (ember, torch):
+            with pytest.raises(RuntimeError, match=msg):
+                lib.set_num_threads(bad)
