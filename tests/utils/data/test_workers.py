@@ -142,6 +142,19 @@ def test_worker_init_fn_and_get_worker_info():
         info.id = 0
 
 
+class BlasThreads(edata.Dataset):
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        return ember.get_num_threads()
+
+
+def test_workers_use_one_blas_thread_each_as_torch():
+    assert list(edata.DataLoader(BlasThreads(), batch_size=None, num_workers=2)) == [1, 1]
+    assert list(edata.DataLoader(BlasThreads(), batch_size=None)) == [ember.get_num_threads()] * 2
+
+
 class RandomDraws(edata.Dataset):
     """Each sample: the worker's id and seed, and a draw from ember's, NumPy's and Python's generators."""
 
