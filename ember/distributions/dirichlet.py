@@ -3,15 +3,10 @@ import ember
 from ember.nn.functional import one_hot
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _draw
+from .gamma import _standard_gamma
+from .utils import _finfo
 
 __all__ = ["Dirichlet"]
-
-
-def _dirichlet(r, alpha):
-    """Dirichlet draws as normalized standard gamma draws."""
-    g = r.standard_gamma(alpha)
-    return g / g.sum(-1, keepdims=True)
 
 
 class Dirichlet(ExponentialFamily):
@@ -30,10 +25,13 @@ class Dirichlet(ExponentialFamily):
     def expand(self, batch_shape, _instance=None):
         return self._expanded(Dirichlet, batch_shape, ("concentration",), _instance)
 
-    def sample(self, sample_shape=()):
+    def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        with ember.no_grad():
-            return _draw(_dirichlet, self.concentration.expand(shape))
+        gammas = _standard_gamma(self.concentration.expand(shape).double())   # normalized in float64, as torch
+        gammas = gammas / gammas.detach().amax(-1, True)   # scaled so that the sum's square cannot underflow
+        value = (gammas / gammas.sum(-1, True)).to(self.concentration.dtype)
+        value.detach().clamp_(min=float(_finfo(value.dtype).tiny), max=1 - float(_finfo(value.dtype).epsneg))
+        return value
 
     def log_prob(self, value):
         if self._validate_args:
