@@ -58,3 +58,30 @@ def held_here(a):
     """1 if the cache holds a reference to array a, else 0 (to discount it when counting a's other owners)."""
     arrays = _cache.get((a.shape, a.dtype)) if a.flags.c_contiguous else None
     return 1 if arrays and any(x is a for x in arrays) else 0
+
+
+def zeros(xp, shape, dtype):
+    """A C-contiguous array of zeros from the cache (see empty)."""
+    out = empty(xp, shape, dtype)
+    out.fill(0)
+    return out
+
+
+def contiguous(xp, a):
+    """a itself if it is C-contiguous, else a C-contiguous copy of it in a cached array."""
+    if a.flags.c_contiguous:
+        return a
+    out = empty(xp, a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
+def matmul(xp, a, b):
+    """a @ b, the result in a cached array when the operands are matrices or equal-length stacks of them."""
+    if a.ndim == b.ndim == 2:
+        shape = (a.shape[0], b.shape[1])
+    elif a.ndim == b.ndim == 3 and a.shape[0] == b.shape[0]:
+        shape = (a.shape[0], a.shape[1], b.shape[2])
+    else:
+        return xp.matmul(a, b)
+    return xp.matmul(a, b, out=empty(xp, shape, np.result_type(a, b)))

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import _memory
 from .._creation import legacy_type_name
 from .._device import array_module
 from .._tensor import _wrap
@@ -56,8 +57,8 @@ def _padded(x, win, fill=0):
     size, nd = win.padded_size(), len(win.size)
     if size == win.size:
         return x
-    xp = array_module(x)
-    out = xp.full(x.shape[:-nd] + size, fill, dtype=x.dtype)
+    out = _memory.empty(array_module(x), x.shape[:-nd] + size, x.dtype)
+    out.fill(fill)
     out[(...,) + _inner(win)] = x
     return out
 
@@ -108,7 +109,7 @@ def _conv_columns(x, s):
     group (a single 2-d matmul when groups == 1)."""
     n, c, g, nd = s.batch(), s.x[-len(s.w) + 1], s.groups, len(s.win.size)
     view = _window_view(_padded(x.reshape((n, c) + s.win.size), s.win), s.win)
-    cols = array_module(x).ascontiguousarray(view.transpose(1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd)))
+    cols = _memory.contiguous(array_module(x), view.transpose(1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd)))
     return cols.reshape(g, c // g * math.prod(s.win.kernel), n * math.prod(s.win.out))
 
 
@@ -118,8 +119,8 @@ def _channels_first(y, s, width=None):
     xp, n, g, oc, out, nd = array_module(y), s.batch(), s.groups, s.w[0], s.win.out, len(s.win.size)
     y = y.reshape((n, g, oc // g) + out).transpose(1, 2, 0, *range(3, 3 + nd))
     if width is None:
-        return y.reshape(g, oc // g, n * math.prod(out))
-    padded = xp.zeros((g, oc // g, n, out[0], width), dtype=y.dtype)
+        return _memory.contiguous(xp, y).reshape(g, oc // g, n * math.prod(out))
+    padded = _memory.zeros(xp, (g, oc // g, n, out[0], width), y.dtype)
     padded[..., :out[1]] = y
     return padded.reshape(g, oc // g, n * out[0] * width)
 
@@ -128,9 +129,10 @@ def _conv(x, w, s, cols=None):
     """y = conv(x, w) as one matmul of w against x's columns (per group)."""
     g, n = s.groups, s.batch()
     cols = _conv_columns(x, s) if cols is None else cols
-    y = w.reshape(g, w.shape[0] // g, -1) @ cols
+    xp = array_module(cols)
+    y = _memory.matmul(xp, w.reshape(g, w.shape[0] // g, -1), cols)
     y = y.reshape((w.shape[0], n) + s.y[-len(s.w) + 2:]).swapaxes(0, 1)
-    return array_module(y).ascontiguousarray(y).reshape(s.y), cols
+    return _memory.contiguous(xp, y).reshape(s.y), cols
 
 
 def _conv_input_grad(gy, w, s):
@@ -140,7 +142,7 @@ def _conv_input_grad(gy, w, s):
     if nd != 2 or s.win.stride != (1, 1):
         cols = (wt @ _channels_first(gy, s)).reshape((c,) + s.win.kernel + (n,) + s.win.out)
         return _col2im(cols.transpose(nd + 1, *range(nd + 1), *range(nd + 2, 2 * nd + 2)), s.win).reshape(s.x)
-    return _unit_stride_col2im(wt @ _channels_first(gy, s, s.win.padded_size()[1]), s)
+    return _unit_stride_col2im(_memory.matmul(array_module(gy), wt, _channels_first(gy, s, s.win.padded_size()[1])), s)
 
 
 def _unit_stride_col2im(cols, s):
@@ -151,19 +153,19 @@ def _unit_stride_col2im(cols, s):
     (hp, wp), (h, w), (ph, pw), (kh, kw), (dh, dw), m = win.padded_size(), win.size, win.pad, win.kernel, \
         win.dilation, win.out[0] * win.padded_size()[1]
     cols = cols.reshape(c, kh, kw, n, m)
-    out = xp.zeros((c, n, (hp + 1) * wp), dtype=cols.dtype)
+    out = _memory.zeros(xp, (c, n, (hp + 1) * wp), cols.dtype)
     for i in range(kh):
         for j in range(kw):
             start = i * dh * wp + j * dw
             out[:, :, start:start + m] += cols[:, i, j]
     out = out[:, :, :hp * wp].reshape(c, n, hp, wp)[:, :, ph:ph + h, pw:pw + w]
-    return xp.ascontiguousarray(out.swapaxes(0, 1)).reshape(s.x)
+    return _memory.contiguous(xp, out.swapaxes(0, 1)).reshape(s.x)
 
 
 def _conv_weight_grad(x, gy, s, cols=None):
     """The w-shaped adjoint of conv(x, .) applied to gy."""
     cols = _conv_columns(x, s) if cols is None else cols
-    return (_channels_first(gy, s) @ cols.swapaxes(1, 2)).reshape(s.w)
+    return _memory.matmul(array_module(gy), _channels_first(gy, s), cols.swapaxes(1, 2)).reshape(s.w)
 
 
 class ConvolutionBackward0(Op):
@@ -619,7 +621,7 @@ class MaxPool2DWithIndicesBackwardBackward0(Op):
         ctx.indices, ctx.planes, ctx.size = indices, planes, size
         flat = (indices.reshape(planes, math.prod(indices.shape[-nd:])) + xp.arange(planes)[:, None] * size).ravel()
         if unique:
-            out = xp.zeros(planes * size, dtype=g.dtype)
+            out = _memory.zeros(xp, (planes * size,), g.dtype)
             out[flat] = g.ravel()
         else:
             out = xp.bincount(flat, weights=g.ravel(), minlength=planes * size).astype(g.dtype, copy=False)
