@@ -136,4 +136,4 @@ def test_conv_pool_results_are_unchanged_by_reuse_with_two_graphs_alive():
             grads.append([x.grad.numpy() for x in inputs] + [p.grad.numpy() for p in model.parameters()])
         for ge, gt in zip(*grads):
             np.testing.assert_allclose(ge, gt, rtol=1e-9, atol=1e-12)
-    assert ((1, 27, 16 * 32 * 32), np.dtype(np.float64)) in _memory._cache     # the first conv's columns
+    assert ((3, 3, 3, 16, 32, 32), np.dtype(np.float64)) in _memory._cache     # the first conv's columns
