@@ -15,6 +15,7 @@ import sys
 import numpy as np
 from numpy import ndarray
 
+from .. import _memory
 from .._device import array_module, move
 from .._dtype import get_default_dtype, result_type, from_numpy_dtype
 from .._tensor import TENSOR_TYPES, Tensor, _wrap
@@ -306,7 +307,14 @@ def _erf_array(xp, x):
 erf = unary("erf", _erf_array, lambda g, x, m: g * (2 / math.sqrt(math.pi)) * m.exp(-x * x))
 sigmoid = unary("sigmoid", _sigmoid, lambda g, out: g * out * (1 - out))
 # NOTE: the subgradient at 0 is 0, as PyTorch's threshold_backward
-relu = unary("relu", lambda xp, x: xp.maximum(x, 0), lambda g, out: masked_grad(g, out > 0), floating=False)
+def _relu(xp, x):
+    """max(x, 0) in a cached array (ember._memory): a CNN's activations are large and made again at every step."""
+    if x.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return xp.maximum(x, 0, out=_memory.empty(xp, x.shape, x.dtype))
+
+
+relu = unary("relu", _relu, lambda g, out: masked_grad(g, out > 0), floating=False)
 sign = unary("sign", lambda xp, x: xp.sign(x), lambda g: g * 0, floating=False)
 floor = unary("floor", lambda xp, x: xp.floor(x), lambda g: g * 0, floating=False)
 ceil = unary("ceil", lambda xp, x: xp.ceil(x), lambda g: g * 0, floating=False)
@@ -485,9 +493,12 @@ class ClampBackward0(ClampBackward1):
 
 def masked_grad(g, mask):
     """g where mask holds and 0 elsewhere (a tensor or an array), as PyTorch's where(mask, g, 0), which gives 0 even
-    for a nan or inf in g outside mask. Computed as g * mask (NumPy's where is ~10x slower), redone with where only
-    when that product is not all finite."""
-    r = g * mask
+    for a nan or inf in g outside mask. Computed as g * mask (NumPy's where is ~10x slower; for arrays into a cached
+    one, see ember._memory), redone with where only when that product is not all finite."""
+    if isinstance(g, Tensor) or g.shape != mask.shape:
+        r = g * mask
+    else:
+        r = array_module(g).multiply(g, mask, out=_memory.empty(array_module(g), g.shape, g.dtype))
     if isinstance(r, Tensor):
         return r if bool(isfinite(r).all()) else where(mask, g, 0)
     xp = array_module(r)

@@ -180,3 +180,9 @@ def test_nan_gradient_outside_the_mask_gives_zero_as_torch(op):
            "clamp_tensor": lambda lib, x: lib.clamp(x, min=lib.zeros(3, dtype=lib.float64))}
     (ours,), (theirs,) = _grads_both(fns[op], [[-1., 2., 0.5]], [np.nan, np.inf, 1.])
     np.testing.assert_array_equal(ours, theirs)
+
+
+def test_relu_of_bools_raises_as_torch():
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError, match="^Boolean inputs not supported for relu$"):
+            lib.relu(lib.tensor([True, False]))
