@@ -74,6 +74,22 @@ def test_one_hot_categorical():
     np.testing.assert_allclose(s.numpy().mean(0), d.probs.detach().numpy(), atol=0.02)
 
 
+def test_one_hot_categorical_straight_through_passes_probs_gradient_as_torch():
+    # the one-hot sample plus probs - probs.detach(): values are the sample, d(sum(w * sample))/d logits is that of
+    # sum(w * probs); the weights make the gradient nonzero (probs sum to 1)
+    w = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]])
+    grads = []
+    for lib in (ember, torch):
+        logits = lib.tensor(LOGITS, requires_grad=True)
+        d = lib.distributions.OneHotCategoricalStraightThrough(logits=logits)
+        assert d.has_rsample and isinstance(d, lib.distributions.OneHotCategorical)
+        s = d.rsample((4,))
+        assert tuple(s.shape) == (4, 2, 3) and (s.detach().sum(-1) == 1).all()
+        (s * lib.tensor(w)).sum().backward()
+        grads.append(logits.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
 def test_poisson():
     rate = np.array([[0.5, 2.0, 7.5], [1.0, 3.0, 0.1]])
     compare(lambda m, rate: m.distributions.Poisson(rate), dict(rate=rate), np.array([0.0, 3.0, 5.0]),
