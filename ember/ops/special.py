@@ -1,5 +1,6 @@
 """Special functions to float64 precision: lgamma, digamma, polygamma, mvlgamma, erfc, erfcx, erfinv, the
-Bessel functions i0/i1 (and scaled), ndtr/ndtri/log_ndtr, entr and the Hurwitz zeta (ember.special's names).
+Bessel functions i0/i1 (and scaled), ndtr/ndtri/log_ndtr, entr, the Hurwitz zeta and the regularized incomplete
+gamma functions igamma/igammac (ember.special's names).
 
 NumPy has none of them, so each is computed here by a standard vectorised method (noted on its kernel); the
 derivatives are ember ops, so they can be differentiated again.
@@ -9,12 +10,13 @@ import math
 import numpy as np
 
 from .._device import array_module
-from .._dtype import get_default_dtype
+from .._dtype import get_default_dtype, result_type
 from .._tensor import Tensor
 from ..autograd.function import Op
-from .pointwise import _check_tensor, _erf_array, _in_float64, _unary_op, binary, exp, log, sign, where
+from .pointwise import (_broadcast_error, _check_tensor, _erf_array, _in_float64, _not_implemented, _unary_op, binary,
+                        exp, log, sign, where)
 
-__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "erfinv", "erfc", "i0"]
+__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "erfinv", "erfc", "i0", "igamma", "igammac"]
 
 SQRT_PI, SQRT2 = math.sqrt(math.pi), math.sqrt(2.0)
 
@@ -313,9 +315,198 @@ zeta = binary("zeta", _zeta_fwd, differentiable=False, floating=True)
 zeta.__doc__ = "The Hurwitz zeta function: the sum over k >= 0 of (other + k) ** -input."
 
 
+# ---- the regularized incomplete gamma functions P(a, x) and Q(a, x) = 1 - P(a, x) -----------------------------
+_EPS = float(np.finfo(np.float64).eps) / 2
+_EULER = 0.57721566490153286061
+# (-1)^k zeta(k) / k: the Taylor coefficients of lgamma(1 + a) beyond -gamma a
+_LGAMMA1P = [(-1) ** k * z / k for k, z in zip(range(2, 26), _zeta_kernel(np, np.arange(2.0, 26.0), np.ones(24)))]
+# NOTE: from this a on, the series and the continued fraction take over 20000 terms near x = a, while the uniform
+# expansion's first omitted term, about 1 / (540 a sqrt(2 pi a)), is below 1e-14
+_A_UNIFORM = 1e7
+
+
+def _lgamma1p(xp, a):
+    """lgamma(1 + a): below 0.2 the Taylor series -gamma a + sum (-1)^k zeta(k) a^k / k, free of 1 + a's rounding."""
+    small = xp.where(a < 0.2, a, 0.0)
+    total = xp.zeros_like(a)
+    for c in reversed(_LGAMMA1P):
+        total = (total + c) * small
+    return xp.where(a < 0.2, (total - _EULER) * small, _lgamma_kernel(xp, a + 1))
+
+
+def _log1pmx(xp, t, ratio):
+    """log(1 + t) - t given ratio = 1 + t: near 0 as 2 atanh(y) - t with y = t / (2 + t), without cancellation."""
+    near = xp.abs(t) < 0.5
+    y = xp.where(near, t / (2 + t), 0.0)
+    y2 = y * y
+    tail = xp.zeros_like(y)
+    for k in range(20, 0, -1):
+        tail = (tail + 2.0 / (2 * k + 1)) * y2
+    return xp.where(near, y * tail - t * t / (2 + t), xp.log(ratio) - t)
+
+
+def _log_igamma_factor(xp, a, x):
+    """log(x^a e^-x / Gamma(a + 1)); from a = 10 on through Stirling's series, where a log x and lgamma(a) would
+    cancel: a (log(x / a) - (x - a) / a) - log(2 pi a) / 2 - sum B_2k / (2k (2k - 1) a^(2k - 1))."""
+    big = a >= 10
+    ab = xp.where(big, a, 10.0)
+    w = 1 / (ab * ab)
+    corr = xp.zeros_like(ab)
+    for k in range(len(_B2K) // 2, 0, -1):
+        corr = corr * w + _B2K[k - 1] / (2 * k * (2 * k - 1))
+    stirling = ab * _log1pmx(xp, (x - ab) / ab, x / ab) - 0.5 * xp.log(2 * math.pi * ab) - corr / ab
+    return xp.where(big, stirling, a * xp.log(x) - x - _lgamma1p(xp, a))
+
+
+def _iterate(xp, step, *arrays):
+    """Run step(n, *rows) -> (done, *rows) for n = 1, 2 ... on the rows of the flat arrays not yet done, writing
+    the new rows back in place."""
+    active = xp.arange(arrays[0].size)
+    n = 0
+    while active.size:
+        n += 1
+        done, *rows = step(n, *(v[active] for v in arrays))
+        for v, r in zip(arrays, rows):
+            v[active] = r
+        active = active[~done]
+
+
+def _lower_series(xp, a, x):
+    """P(a, x) = x^a e^-x / Gamma(a + 1) * sum_n x^n / ((a + 1) ... (a + n)), for x < a + 1 (terms decrease)."""
+    def step(n, a, x, term, total):
+        term = term * x / (a + n)
+        total = total + term
+        return term <= _EPS * total, a, x, term, total
+    term, total = xp.ones_like(x), xp.ones_like(x)
+    _iterate(xp, step, a, x, term, total)
+    return xp.exp(_log_igamma_factor(xp, a, x)) * total
+
+
+def _upper_fraction(xp, a, x):
+    """Q(a, x) = x^a e^-x / Gamma(a) / (x + 1 - a - 1 (1 - a) / (x + 3 - a - 2 (2 - a) / ...)), for x >= a + 1:
+    Legendre's continued fraction, evaluated forwards by Lentz's method."""
+    def step(n, a, b, c, d, h):
+        c_n = n * (a - n)
+        b = b + 2
+        d = 1 / (b + c_n * d)
+        c = b + c_n / c
+        delta = c * d
+        return xp.abs(delta - 1) <= _EPS, a, b, c, d, h * delta
+    b = x + 1 - a
+    d = 1 / b
+    h = d.copy()
+    _iterate(xp, step, a, b, xp.full_like(x, xp.inf), d, h)
+    return a * xp.exp(_log_igamma_factor(xp, a, x)) * h
+
+
+def _upper_series(xp, a, x):
+    """Q(a, x) for a < 1 and x < a + 1, where 1 - P cancels: 1 - x^a / Gamma(a + 1) - x^a / Gamma(a) * S with
+    S = sum_{n >= 1} (-1)^n x^n / (n! (a + n))."""
+    def step(n, a, x, term, total):
+        term = -term * x / n
+        total = total + term / (a + n)
+        return xp.abs(term / (a + n)) <= _EPS * xp.abs(total), a, x, term, total
+    term, total = xp.ones_like(x), xp.zeros_like(x)
+    _iterate(xp, step, a, x, term, total)
+    u = a * xp.log(x) - _lgamma1p(xp, a)
+    return -xp.expm1(u) - a * xp.exp(u) * total
+
+
+def _uniform_expansion(xp, a, x, upper):
+    """Q (or P) for a >= _A_UNIFORM by Temme's uniform expansion to its first correction:
+    Q = erfc(eta sqrt(a / 2)) / 2 + e^(-a eta^2 / 2) / sqrt(2 pi a) (1 / (x / a - 1) - 1 / eta), with
+    eta^2 / 2 = x / a - 1 - log(x / a), eta of the sign of x - a."""
+    t = (x - a) / a
+    eta = xp.sign(t) * xp.sqrt(-2 * _log1pmx(xp, t, x / a))
+    near = xp.abs(eta) < 1e-3
+    safe_eta, safe_t = xp.where(near, 1.0, eta), xp.where(near, 1.0, t)
+    c0 = xp.where(near, -1 / 3 + eta / 12 - 2 * eta * eta / 135, 1 / safe_t - 1 / safe_eta)
+    r = xp.exp(-a * eta * eta / 2) / xp.sqrt(2 * math.pi * a) * c0
+    z = eta * math.sqrt(0.5) * xp.sqrt(a)
+    return _erfc_kernel(xp, z) / 2 + r if upper else _erfc_kernel(xp, -z) / 2 - r
+
+
+def _igamma_kernel(xp, a, x, upper):
+    """P(a, x), or Q(a, x) where upper, on float64 arrays; at the edges (x = 0 or inf, a = 0 or inf, negative,
+    nan) PyTorch's values."""
+    shape = xp.broadcast_shapes(a.shape, x.shape)
+    a, x = (v.ravel() for v in xp.broadcast_arrays(a, x))
+    p = xp.where((x < 0) | (a < 0), xp.nan, xp.where(a == 0, xp.where(x > 0, 1.0, xp.nan), xp.where(
+        x == 0, 0.0, xp.where(xp.isinf(a), xp.where(xp.isinf(x), xp.nan, 0.0), xp.where(xp.isinf(x), 1.0, xp.nan)))))
+    out = 1 - p if upper else p
+    regular = (a > 0) & (x > 0) & xp.isfinite(a) & xp.isfinite(x)
+    huge = regular & (a >= _A_UNIFORM)
+    lower = regular & ~huge & (x < a + 1)
+    cf = regular & ~huge & ~lower
+    small_a = lower & (a < 1) & upper
+    lower &= ~small_a
+    for mask, fn, complement in ((lower, _lower_series, upper), (cf, _upper_fraction, not upper),
+                                 (small_a, _upper_series, False)):
+        i = xp.nonzero(mask)[0]
+        if i.size:
+            v = fn(xp, a[i], x[i])
+            out[i] = 1 - v if complement else v
+    i = xp.nonzero(huge)[0]
+    if i.size:
+        out[i] = _uniform_expansion(xp, a[i], x[i], upper)
+    return out.reshape(shape)
+
+
+class IgammaBackward0(Op):
+    """The regularized lower incomplete gamma function; its derivative in input is not implemented, as torch's."""
+    retain_inputs = (0, 1)
+    upper = False
+
+    @staticmethod
+    def forward(ctx, a, x):
+        xp = array_module(a)
+        with np.errstate(all="ignore"):
+            return _igamma_kernel(xp, a.astype(xp.float64), x.astype(xp.float64), ctx.upper).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError(f"the derivative for '{'igammac' if ctx.upper else 'igamma'}: input' is not "
+                                      f"implemented.")
+        grad = g * exp((a - 1) * log(x) - x - lgamma(a))
+        return None, -grad if ctx.upper else grad
+
+
+class IgammacBackward0(IgammaBackward0):
+    """The regularized upper incomplete gamma function."""
+    upper = True
+
+
+def _incomplete_gamma(name, node, doc):
+    def op(input, other):
+        for position, (arg, value) in enumerate((("input", input), ("other", other)), 1):
+            if not isinstance(value, Tensor):
+                raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                                f"{type(value).__name__}")
+        dt = result_type(input, other)
+        if not dt.is_floating_point:
+            raise _not_implemented(f"{'igammac' if node.upper else 'igamma'}_cpu", np.empty(0, dt.np))
+        err = _broadcast_error(input._data, other._data)
+        if err is not None:
+            raise err
+        return node.apply(input.to(dt), other.to(dt))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
+
+
+_P_DOC = "The regularized lower incomplete gamma function P(input, other)."
+_Q_DOC = "The regularized upper incomplete gamma function Q(input, other) = 1 - P(input, other)."
+igamma = _incomplete_gamma("igamma", IgammaBackward0, _P_DOC)
+igammac = _incomplete_gamma("igammac", IgammacBackward0, _Q_DOC)
+gammainc = _incomplete_gamma("special_gammainc", IgammaBackward0, _P_DOC)
+gammaincc = _incomplete_gamma("special_gammaincc", IgammacBackward0, _Q_DOC)
+
+
 def _methods():
     from .inplace import inplace
-    for fn in (lgamma, digamma, mvlgamma, erfinv, erfc, i0):
+    for fn in (lgamma, digamma, mvlgamma, erfinv, erfc, i0, igamma, igammac):
         setattr(Tensor, fn.__name__, fn)
         setattr(Tensor, fn.__name__ + "_", inplace(fn, fn.__name__ + "_"))
     Tensor.polygamma = lambda self, n: polygamma(n, self)
