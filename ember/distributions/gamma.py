@@ -10,7 +10,7 @@ import numpy as np
 import ember
 from ember._device import CPU, device_of, move
 from ember.autograd.function import Op
-from ember.ops.special import _digamma_kernel
+from ember.ops.special import _digamma_kernel, _iterate
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import _draw, _finfo, broadcast_all
@@ -18,23 +18,6 @@ from .utils import _draw, _finfo, broadcast_all
 __all__ = ["Gamma"]
 
 _TOL = float(np.finfo(np.float64).eps) / 4
-
-
-def _until_converged(step, state):
-    """Run step(n, *state) -> (done, *state) for n = 1, 2 ... on flat arrays, each element until it is done; the
-    final states."""
-    final = [np.empty_like(s) for s in state]
-    pos = np.arange(state[0].size)
-    n = 0
-    while pos.size:
-        n += 1
-        done, *state = step(n, *state)
-        for f, s in zip(final, state):
-            f[pos[done]] = s[done]
-        keep = ~done
-        pos = pos[keep]
-        state = [s[keep] for s in state]
-    return final
 
 
 def _lower_step(n, a, x, log_x, r, psi, total):
@@ -51,7 +34,9 @@ def _grad_lower(a, x):
     log_x = np.log(x)
     r = x / a
     psi = _digamma_kernel(np, a + 1)
-    return _until_converged(_lower_step, [a, x, log_x, r, psi, r * (psi - log_x)])[-1]
+    state = [a, x, log_x, r, psi, r * (psi - log_x)]
+    _iterate(np, _lower_step, *state)
+    return state[-1]
 
 
 def _upper_step(n, a, x, a0, da0, da1, delta, ddelta, h, dh):
@@ -73,8 +58,9 @@ def _grad_upper(a, x):
     summed as H = sum_n delta_n from the denominators' recurrence A_n = b_n A_(n-1) + c_n A_(n-2), which gives
     delta_n = -c_n delta_(n-1) A_(n-2) / A_n; the A_n and their a-derivatives are scaled so that A_(n-1) = 1."""
     delta = 1 / (x + 1 - a)
-    h, dh = _until_converged(_upper_step, [a, x, delta, np.zeros_like(a), -delta, delta, delta * delta, delta,
-                                           delta * delta])[-2:]
+    state = [a, x, delta, np.zeros_like(a), -delta, delta.copy(), delta * delta, delta.copy(), delta * delta]
+    _iterate(np, _upper_step, *state)
+    h, dh = state[-2:]
     return x * ((np.log(x) - _digamma_kernel(np, a)) * h + dh)
 
 
