@@ -135,7 +135,7 @@ def _number_array(v, dt):
 
 def _check_tensor(fname, x):
     if not isinstance(x, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(x).__name__}")
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
 
 
 def unary(name, fwd, bwd=None, floating=True):

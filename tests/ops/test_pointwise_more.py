@@ -186,3 +186,12 @@ def test_relu_of_bools_raises_as_torch():
     for lib in (ember, torch):
         with pytest.raises(RuntimeError, match="^Boolean inputs not supported for relu$"):
             lib.relu(lib.tensor([True, False]))
+
+
+@pytest.mark.parametrize("name, arg", [("exp", 3), ("sin", [1.0]), ("tanh", None), ("sigmoid", 2.5)])
+def test_unary_op_of_a_non_tensor_raises_torchs_type_error(name, arg):
+    with pytest.raises(TypeError) as theirs:
+        getattr(torch, name)(arg)
+    with pytest.raises(TypeError) as ours:
+        getattr(ember, name)(arg)
+    assert str(ours.value) == str(theirs.value)
