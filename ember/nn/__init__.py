@@ -1,4 +1,4 @@
 """ember.nn: modules, parameters, initialisation and the functional forms (torch.nn)."""
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils

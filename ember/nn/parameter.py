@@ -1,7 +1,7 @@
 """Parameter: a Tensor that a Module registers as a learnable weight when assigned as its attribute."""
 from .._tensor import Tensor, _wrap, _init
 
-__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
 
 
 class Parameter(Tensor):
@@ -37,6 +37,26 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol):
         return (_rebuild_parameter, (self.detach().cpu().numpy().copy(), self._requires_grad))
+
+
+class _BufferMeta(type):
+    """isinstance(t, Buffer) holds for the tensors Buffer() made: plain Tensors, as PyTorch's."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj._extra is not None and "buffer" in obj._extra
+
+
+class Buffer(metaclass=_BufferMeta):
+    """A tensor that a Module registers as a buffer when it is assigned as an attribute (persistent: saved in the
+    state_dict): Buffer(t) is t detached, with t's requires_grad."""
+
+    def __new__(cls, data=None, *, persistent=True):
+        if data is None:
+            from .._creation import empty
+            data = empty(0)
+        t = data.detach().requires_grad_(data.requires_grad)
+        t._extra = dict(t._extra or {}, buffer=bool(persistent))
+        return t
 
 
 def _rebuild_parameter(array, requires_grad):

@@ -333,3 +333,22 @@ def test_always_call_forward_hook_runs_when_forward_raises_like_torch():
         with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
             lin(lib.ones(3, 3))
     assert seen["ember"] == seen["torch"] == [None]
+
+
+def test_buffer_assigned_as_an_attribute_registers_as_torch():
+    def state(lib):
+        class M(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = lib.nn.Buffer(lib.ones(2))
+                self.b = lib.nn.Buffer(lib.zeros(3), persistent=False)
+                self.c = lib.ones(1)
+        m = M()
+        seen = ([n for n, _ in m.named_buffers()], list(m.state_dict()), isinstance(m.a, lib.nn.Buffer),
+                isinstance(m.c, lib.nn.Buffer), type(m.a) is lib.Tensor)
+        m.a = lib.nn.Buffer(lib.full((2,), 3.0), persistent=False)
+        with pytest.raises(KeyError, match="attribute 'c' already exists"):
+            m.c = lib.nn.Buffer(lib.ones(1))
+        grad = lib.nn.Buffer(lib.ones(2, requires_grad=True))
+        return seen + (list(m.state_dict()), m.a.tolist(), grad.requires_grad, grad.is_leaf)
+    assert state(ember) == state(torch) == (["a", "b"], ["a"], True, False, True, [], [3.0, 3.0], True, True)

@@ -6,7 +6,7 @@ from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.function import Function
 from ...autograd.node import RemovableHandle
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter
 
 __all__ = ["Module"]
 
@@ -209,6 +209,8 @@ class Module:
                 raise TypeError(f"cannot assign '{_type_name(value)}' as child module '{name}' "
                                 f"(torch.nn.Module or None expected)")
             self._modules[name] = value
+        elif isinstance(value, Buffer):
+            self.register_buffer(name, value, value._extra["buffer"])
         elif d.get("_buffers") is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_type_name(value)}' as buffer '{name}' "
