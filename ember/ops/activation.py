@@ -20,7 +20,7 @@ from .shape import cat
 __all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu",
            "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "softplus", "softsign",
            "hardtanh", "hardtanh_", "hardswish", "hardsigmoid", "logsigmoid", "tanhshrink", "softshrink",
-           "hardshrink", "threshold", "threshold_", "glu", "normalize", "rrelu", "rrelu_"]
+           "hardshrink", "threshold", "threshold_", "glu", "normalize", "rrelu", "rrelu_", "gumbel_softmax"]
 
 
 def _softmax_dim(name, ndim, stacklevel=3):
@@ -108,6 +108,19 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """softmax(-x, dim)."""
     input, dim = _prepare("softmin", input, dim, dtype)
     return SoftmaxBackward0.apply(-input, dim)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + g) / tau, dim) with g ~ Gumbel(0, 1): a differentiable sample from the categorical
+    distribution of logits; hard=True gives the one-hot of its maximum, with the soft sample's gradient
+    (straight-through)."""
+    gumbels = -logits.new_empty(logits.shape).exponential_().log()
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = logits.new_zeros(logits.shape).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
 
 
 # ---- pointwise activations -------------------------------------------------------------------------

@@ -303,3 +303,26 @@ def test_rrelu_gradcheck_and_inplace():
     out = enn.RReLU(inplace=True).eval()(ye)
     assert out is ye and ye._vc[0] > 0 and repr(enn.RReLU(inplace=True)) == repr(tnn.RReLU(inplace=True))
     np.testing.assert_allclose(ye.numpy(), xt.numpy())
+
+
+def test_gumbel_softmax_samples_the_categorical_and_hard_passes_the_soft_gradient():
+    F = ember.nn.functional
+    logits = ember.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=ember.float64)
+    ember.manual_seed(0)
+    draws = F.gumbel_softmax(logits.expand(20000, 2, 3), hard=True)
+    assert set(np.unique(draws.numpy())) == {0.0, 1.0} and (draws.sum(-1) == 1).all()
+    np.testing.assert_allclose(draws.numpy().mean(0), F.softmax(logits, -1).numpy(), atol=0.015)   # Gumbel-max
+    w = ember.tensor([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]], dtype=ember.float64)
+    grads = []
+    for hard in (True, False):       # the same noise (same seed): the hard sample has the soft one's gradient
+        x = logits.detach().requires_grad_()
+        ember.manual_seed(1)
+        y = F.gumbel_softmax(x, tau=0.7, hard=hard)
+        (y * w).sum().backward()
+        grads.append(x.grad.numpy())
+        if not hard:
+            np.testing.assert_allclose(y.detach().sum(-1).numpy(), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+    for lib in (ember, torch):
+        with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-1, 0\], but got 2\)"):
+            lib.nn.functional.gumbel_softmax(lib.ones(3), dim=2)
