@@ -22,7 +22,8 @@ def test_shuffled_shares_partition_the_dataset_per_epoch(drop_last):
     data, replicas = list(range(11)), 3
 
     def shares(epoch, seed=0):
-        samplers = [edata.DistributedSampler(data, replicas, r, seed=seed, drop_last=drop_last) for r in range(replicas)]
+        samplers = [edata.DistributedSampler(data, replicas, r, seed=seed, drop_last=drop_last)
+                    for r in range(replicas)]
         for s in samplers:
             s.set_epoch(epoch)
         return [list(s) for s in samplers]
