@@ -2,7 +2,7 @@
 and ember/ops/linalg.py)."""
 from .ops.decompositions import (LinAlgError, cholesky_ex, cond, det, eigh, eigvalsh, householder_product, inv,
                                  inv_ex, lstsq, lu, lu_factor, matrix_exp, matrix_norm, matrix_power, matrix_rank,
-                                 pinv, solve, solve_ex, svdvals, tensorinv, tensorsolve)
+                                 pinv, solve, solve_ex, solve_triangular, svdvals, tensorinv, tensorsolve)
 from .ops.decompositions import linalg_cholesky as cholesky
 from .ops.decompositions import linalg_cross as cross
 from .ops.decompositions import linalg_diagonal as diagonal
@@ -14,5 +14,5 @@ from .ops.linalg import matmul, multi_dot, vecdot, vector_norm
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
            "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "matmul", "matrix_exp", "matrix_norm",
-           "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "svd",
-           "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
+           "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
+           "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]

@@ -1,5 +1,5 @@
-"""Solvers and decompositions behind ember.linalg: inv, det, slogdet, solve, cholesky, qr, svd, eigh, pinv, lu,
-lstsq, matrix norms and rank, matrix_power, matrix_exp, householder_product, cross.
+"""Solvers and decompositions behind ember.linalg: inv, det, slogdet, solve, solve_triangular, cholesky, qr, svd,
+eigh, pinv, lu, lstsq, matrix norms and rank, matrix_power, matrix_exp, householder_product, cross.
 
 They run on the backend's LAPACK (numpy.linalg or cupy.linalg), batched over leading dimensions; their
 derivatives are written with ember ops, so they can be differentiated again.
@@ -21,7 +21,7 @@ from .reduce import _type_name, amax, amin
 from .shape import cat
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "matrix_power", "matrix_exp", "cross", "svd",
-           "qr", "geqrf", "orgqr"]
+           "qr", "geqrf", "orgqr", "triangular_solve"]
 
 
 # ---- checks, LinAlgError and LAPACK's info --------------------------------------------------------
@@ -281,6 +281,145 @@ def solve(A, B, *, left=True):
 def solve_ex(A, B, *, left=True, check_errors=False):
     """The solution of A X = B and LAPACK's info (0 when A is invertible)."""
     return return_types.linalg_solve_ex(*_solve("linalg.solve_ex", A, B, left, check_errors))
+
+
+# ---- triangular solve ----------------------------------------------------------------------------
+def _check_bool(fname, name, value, position=None):
+    """PyTorch's TypeError for a flag that is not a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        where = f" (position {position})" if position else ""
+        raise TypeError(f"{fname}(): argument '{name}'{where} must be bool, not {type(value).__name__}")
+
+
+def _check_triangular_dtype(A):
+    if not A.is_floating_point():
+        raise NotImplementedError(f"\"triangular_solve_{A.device.type}\" not implemented for '{_type_name(A)}'")
+
+
+def _zero_diagonal(xp, t):
+    return (xp.diagonal(t, axis1=-2, axis2=-1) == 0).any(-1)
+
+
+def _triangular_solve_array(xp, a, b, upper, unitriangular):
+    """The solution of T X = b, T the upper (or lower) triangle of a, with ones on its diagonal if unitriangular;
+    LAPACK's LU solve is exact on a triangular T (its factors are T itself); nan where T is singular."""
+    t = xp.triu(a) if upper else xp.tril(a)
+    if unitriangular:
+        diag = xp.arange(a.shape[-1])
+        t[..., diag, diag] = 1
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    t = xp.broadcast_to(t, batch + t.shape[-2:])
+    b = xp.broadcast_to(b, batch + b.shape[-2:])
+    return _guarded(xp, xp.linalg.solve, t, _zero_diagonal, b)[0]
+
+
+def _triangular_solve_grads(a, x, g, upper, unitriangular):
+    """The gradients of X = T^{-1} B: gB = T^{-T} g, gA = -gB X^T on the triangle T is read from."""
+    gb = solve_triangular(a.mT, g, upper=not upper, unitriangular=unitriangular)
+    ga = -matmul(gb, x.mT)
+    return (triu(ga, int(unitriangular)) if upper else tril(ga, -int(unitriangular))), gb
+
+
+class LinalgSolveTriangularBackward0(Op):
+    retain_inputs = (0,)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, a, b, upper, left, unitriangular):
+        ctx.upper, ctx.left, ctx.unitriangular = upper, left, unitriangular
+        xp = array_module(a)
+        if left:
+            return _triangular_solve_array(xp, a, b, upper, unitriangular)
+        # X A = B is A^T X^T = B^T
+        return _triangular_solve_array(xp, a.swapaxes(-1, -2), b.swapaxes(-1, -2), not upper,
+                                       unitriangular).swapaxes(-1, -2)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        if ctx.left:
+            ga, gb = _triangular_solve_grads(a, x, g, ctx.upper, ctx.unitriangular)
+            return ga, gb, None, None, None
+        ga, gb = _triangular_solve_grads(a.mT, x.mT, g.mT, not ctx.upper, ctx.unitriangular)
+        return ga.mT, gb.mT, None, None, None
+
+
+_MISSING = object()
+
+
+def solve_triangular(A, B, *, upper=_MISSING, left=True, unitriangular=False):
+    """The solution X of A X = B (or X A = B when left=False) for triangular A, reading only its upper (or lower)
+    triangle; with unitriangular, its diagonal is taken as ones."""
+    fname = "linalg.solve_triangular"
+    if upper is _MISSING:
+        raise TypeError('linalg_solve_triangular() missing 1 required positional arguments: "upper"')
+    _check_tensors("linalg_solve_triangular", ("input", A), ("B", B))
+    for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
+        _check_bool("linalg_solve_triangular", name, flag)
+    for name, t in (("A", A), ("B", B)):
+        if t.ndim < 2:
+            raise RuntimeError(f"{fname}: The input tensor {name} must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{fname}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    if B.shape[-2 if left else -1] != A.shape[-1]:
+        raise RuntimeError(f"{fname}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'}"
+                           f" ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    _broadcast_batch(B.shape[:-2], A.shape[:-2])
+    _check_triangular_dtype(A)
+    B = B if B.dtype == A.dtype else B.to(A.dtype)      # PyTorch solves in A's dtype
+    return LinalgSolveTriangularBackward0.apply(A, B, bool(upper), bool(left), bool(unitriangular))
+
+
+class TriangularSolveBackward0(Op):
+    retain_inputs = (1,)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, b, a, upper, transpose, unitriangular):
+        ctx.upper, ctx.transpose, ctx.unitriangular = upper, transpose, unitriangular
+        xp = array_module(a)
+        x = _triangular_solve_array(xp, a.swapaxes(-1, -2) if transpose else a, b, upper != transpose, unitriangular)
+        return x, xp.broadcast_to(a, x.shape[:-2] + a.shape[-2:]).copy()
+
+    @staticmethod
+    def backward(ctx, gx, gc):
+        a, x = ctx.saved_tensors
+        gb = ga = None
+        if gx is not None:
+            ga, gb = _triangular_solve_grads(a.mT if ctx.transpose else a, x, gx, ctx.upper != ctx.transpose,
+                                             ctx.unitriangular)
+            ga = ga.mT if ctx.transpose else ga
+        if gc is not None:
+            ga = gc if ga is None else ga + gc
+        return gb, ga, None, None, None
+
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
+    """The solution of A X = input (A^T X = input if transpose) for triangular A, and a copy of A (legacy form of
+    linalg.solve_triangular)."""
+    fname = "torch.triangular_solve"
+    _check_tensors("triangular_solve", ("input", input), ("A", A))
+    for pos, (name, flag) in enumerate((("upper", upper), ("transpose", transpose), ("unitriangular", unitriangular)),
+                                       3):
+        _check_bool("triangular_solve", name, flag, pos)
+    for name, t in (("b", input), ("A", A)):
+        if t.ndim < 2:
+            raise RuntimeError(f"{fname}: Expected {name} to have at least 2 dimensions, but it has {t.ndim} "
+                               f"dimensions instead")
+    if input.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {_type_name(input)} and A "
+                           f"of type {_type_name(A)} instead.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+                           f"matrices")
+    if input.shape[-2] != A.shape[-1]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
+    _broadcast_batch(input.shape[:-2], A.shape[:-2])
+    _check_triangular_dtype(A)
+    return return_types.triangular_solve(*TriangularSolveBackward0.apply(input, A, bool(upper), bool(transpose),
+                                                                         bool(unitriangular)))
 
 
 def tensorinv(A, ind=2):
@@ -943,7 +1082,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 def _methods():
-    for fn in (det, logdet, slogdet, inverse, pinverse, cholesky, matrix_power, matrix_exp, cross, svd, qr, geqrf):
+    for fn in (det, logdet, slogdet, inverse, pinverse, cholesky, matrix_power, matrix_exp, cross, svd, qr, geqrf,
+               triangular_solve):
         setattr(Tensor, fn.__name__, fn)
     Tensor.orgqr = householder_product
 
