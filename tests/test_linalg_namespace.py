@@ -15,8 +15,8 @@ BATCH = np.stack([np.eye(2), SINGULAR, SINGULAR])
 def test_namespace_has_torch_linalg_names():
     names = ["cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "householder_product",
              "inv", "inv_ex", "lstsq", "lu", "lu_factor", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
-             "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "svd", "svdvals",
-             "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
+             "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular",
+             "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
     assert all(hasattr(torch.linalg, n) for n in names)
     assert sorted(ember.linalg.__all__) == sorted(names + ["LinAlgError"])
     assert issubclass(ember.linalg.LinAlgError, RuntimeError)
