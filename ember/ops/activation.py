@@ -13,7 +13,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op, as_array
 from ..random import rng
 from .inplace import apply_inplace
-from .pointwise import _erf_array, _sigmoid, erf, relu as _relu, sigmoid, tanh, where
+from .pointwise import _erf_array, _sigmoid, erf, masked_grad, relu as _relu, sigmoid, tanh, where
 from .reduce import _type_name
 from .shape import cat
 
@@ -188,7 +188,7 @@ def _silu_grad(g, x, m):
 # NOTE: subgradients at the kinks are PyTorch's: hardtanh and hardsigmoid pass nothing at their bounds,
 # leaky_relu and elu take the negative side at 0, hardswish is 0 at -3 and 1 at 3
 HardtanhBackward0 = _pointwise("HardtanhBackward0", lambda xp, x, lo, hi: xp.clip(x, lo, hi),
-                               lambda g, x, m, lo, hi: g * m.logical_and(x > lo, x < hi))
+                               lambda g, x, m, lo, hi: masked_grad(g, m.logical_and(x > lo, x < hi)))
 LeakyReluBackward0 = _pointwise("LeakyReluBackward0", lambda xp, x, s: xp.where(x > 0, x, x * s),
                                 lambda g, x, m, s: m.where(x > 0, g, g * s))
 EluBackward0 = _pointwise(
@@ -206,17 +206,17 @@ SoftplusBackward0 = _pointwise(
     lambda g, x, m, beta, th: m.where(x * beta > th, g, g * _sig(m, x * beta)))
 HardswishBackward0 = _pointwise(
     "HardswishBackward0", lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
-    lambda g, x, m: g * m.where(x <= -3, 0.0, m.where(x < 3, x / 3 + 0.5, 1.0)))
+    lambda g, x, m: masked_grad(g, x > -3) * m.where(x < 3, x / 3 + 0.5, 1.0))
 HardsigmoidBackward0 = _pointwise("HardsigmoidBackward0", lambda xp, x: xp.clip(x / 6 + 0.5, 0, 1),
-                                  lambda g, x, m: g / 6 * m.logical_and(x > -3, x < 3))
+                                  lambda g, x, m: masked_grad(g, m.logical_and(x > -3, x < 3)) / 6)
 LogSigmoidBackward0 = _pointwise("LogSigmoidBackward0", lambda xp, x: -xp.logaddexp(0, -x),
                                  lambda g, x, m: g * _sig(m, -x))
 SoftshrinkBackward0 = _pointwise("SoftshrinkBackward0", lambda xp, x, lambd: x - xp.clip(x, -lambd, lambd),
-                                 lambda g, x, m, lambd: g * (m.abs(x) > lambd))
+                                 lambda g, x, m, lambd: masked_grad(g, m.abs(x) > lambd))
 HardshrinkBackward0 = _pointwise("HardshrinkBackward0", lambda xp, x, lambd: xp.where(xp.abs(x) > lambd, x, 0),
-                                 lambda g, x, m, lambd: g * (m.abs(x) > lambd))
+                                 lambda g, x, m, lambd: masked_grad(g, m.abs(x) > lambd))
 ThresholdBackward0 = _pointwise("ThresholdBackward0", lambda xp, x, th, value: xp.where(x > th, x, value),
-                                lambda g, x, m, th, value: g * (x > th))
+                                lambda g, x, m, th, value: masked_grad(g, x > th))
 
 
 def _maybe_inplace(input, inplace, fn, *args):

@@ -326,3 +326,18 @@ def test_gumbel_softmax_samples_the_categorical_and_hard_passes_the_soft_gradien
     for lib in (ember, torch):
         with pytest.raises(IndexError, match=r"out of range \(expected to be in range of \[-1, 0\], but got 2\)"):
             lib.nn.functional.gumbel_softmax(lib.ones(3), dim=2)
+
+
+@pytest.mark.parametrize("name, call", [
+    ("hardtanh", lambda F, x: F.hardtanh(x)), ("relu6", lambda F, x: F.relu6(x)),
+    ("hardsigmoid", lambda F, x: F.hardsigmoid(x)), ("hardswish", lambda F, x: F.hardswish(x)),
+    ("softshrink", lambda F, x: F.softshrink(x)), ("hardshrink", lambda F, x: F.hardshrink(x)),
+    ("threshold", lambda F, x: F.threshold(x, 0.1, 20.0))])
+def test_nan_or_inf_gradient_where_the_activation_is_flat_gives_zero_as_torch(name, call):
+    grads = []
+    for lib in (ember, torch):
+        x = lib.tensor([-5.0, 0.05, 0.3, 7.0], dtype=lib.float64, requires_grad=True)
+        call(lib.nn.functional, x).backward(lib.tensor([np.nan, np.inf, 2.0, np.nan], dtype=lib.float64))
+        grads.append(x.grad.numpy())
+    # 1e-7: torch's float64 hardsigmoid gradient uses 1/6 rounded to float32
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-7, atol=0)     # nan only where torch has nan
