@@ -9,9 +9,9 @@ through threadpoolctl, when it is installed.
 import os
 import warnings
 
-__all__ = ["compile", "set_num_threads", "get_num_threads", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
-           "is_deterministic_algorithms_warn_only_enabled", "set_float32_matmul_precision",
-           "get_float32_matmul_precision"]
+__all__ = ["compile", "set_num_threads", "get_num_threads", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+           "set_float32_matmul_precision", "get_float32_matmul_precision"]
 
 _state = {"deterministic": False, "warn_only": False, "matmul_precision": "highest"}
 
@@ -62,13 +62,19 @@ def set_num_threads(n):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     if n <= 0:
         raise RuntimeError("set_num_threads expects a positive integer")
+    if not blas_threads(n):
+        warnings.warn("ember.set_num_threads needs threadpoolctl to change the BLAS's threads "
+                      "(pip install threadpoolctl); the number of threads is unchanged", stacklevel=2)
+
+
+def blas_threads(n):
+    """Let NumPy's BLAS use n threads; False (and nothing changed) without threadpoolctl."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        warnings.warn("ember.set_num_threads needs threadpoolctl to change the BLAS's threads "
-                      "(pip install threadpoolctl); the number of threads is unchanged", stacklevel=2)
-        return
+        return False
     threadpool_limits(n, user_api="blas")
+    return True
 
 
 def get_num_threads():

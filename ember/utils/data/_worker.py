@@ -10,6 +10,7 @@ import traceback
 import numpy as np
 
 from ... import random as _random
+from ..._switches import blas_threads
 from ._collate import default_collate
 from .dataset import TensorDataset
 
@@ -146,11 +147,7 @@ def worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_col
     _random.manual_seed(seed)
     np.random.seed(np.random.SeedSequence([base_seed, worker_id]).generate_state(4))
     _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
-    try:    # one BLAS thread per worker, as PyTorch's workers: num_workers processes would oversubscribe the cores
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(1, user_api="blas")
-    except ImportError:
-        pass
+    blas_threads(1)     # one BLAS thread per worker, as PyTorch's: num_workers processes would oversubscribe the cores
     fetcher_class = StreamFetcher if iterable else MapFetcher
     where = f"in DataLoader worker process {worker_id}"
     init_error = None
