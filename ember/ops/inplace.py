@@ -12,6 +12,8 @@ from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.function import NO_GRAD_VIEW, Op, replay_view
 
+__all__ = []
+
 _state = grad_mode.state
 
 
