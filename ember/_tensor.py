@@ -197,6 +197,12 @@ class Tensor:
         from .autograd.node import register_tensor_hook
         return register_tensor_hook(self, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call hook(self) after a backward pass accumulated this leaf's gradient into .grad. Returns a handle
+        whose remove() unregisters it."""
+        from .autograd.node import register_post_accumulate_grad_hook
+        return register_post_accumulate_grad_hook(self, hook)
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. graph leaves and accumulate it into their .grad."""
         from .autograd import backward

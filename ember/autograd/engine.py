@@ -20,6 +20,18 @@ _getrefcount = sys.getrefcount
 
 class _Running(threading.local):
     targeted = False    # whether the backward pass running in this thread computes chosen inputs' gradients only
+    task = None         # the _Task of the backward pass running in this thread
+
+
+class _Task:
+    """A backward pass: the nodes that receive a gradient in it (register_multi_grad_hook asks)."""
+    __slots__ = ("deps", "roots")
+
+    def __init__(self, deps, roots):
+        self.deps, self.roots = deps, roots
+
+    def will_run(self, node):
+        return node in self.deps or node in self.roots
 
 
 running = _Running()
@@ -116,9 +128,6 @@ def _run_hooks(hooks, g, graph):
 
 def _accumulate_leaf(node, g, graph):
     var = node.variable
-    extra = var._extra
-    if extra is not None and "hooks" in extra:
-        g = _run_hooks(extra["hooks"], g, graph)
     old = var._grad
     if graph:
         var._grad = g if old is None else old + g
@@ -139,6 +148,14 @@ def _accumulate_leaf(node, g, graph):
         var._grad = _wrap(as_array(old._data + g))
     else:
         old._data += g
+    extra = var._extra
+    if extra is not None and "post_hooks" in extra:
+        for hook in list(extra["post_hooks"].values()):
+            r = hook(var)
+            if isinstance(r, Tensor):
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            if r is not None:
+                raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
     if node._post_hooks:
         for hook in list(node._post_hooks.values()):
             hook((), (_as_tensor(g, graph),))
@@ -185,11 +202,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
         ready = [n for n in ready if n in run or n in targets]
     captured = {}
     anomaly = anomaly_state.enabled
-    outer, running.targeted = running.targeted, targets is not None
+    outer = running.targeted, running.task
+    running.targeted, running.task = targets is not None, _Task(deps, frozenset(buffers))
     try:
         _loop(ready, buffers, deps, run, targets, captured, graph, retain_graph, accumulate, anomaly)
     finally:
-        running.targeted = outer
+        running.targeted, running.task = outer
     return captured
 
 
@@ -206,12 +224,17 @@ def _loop(ready, buffers, deps, run, targets, captured, graph, retain_graph, acc
                         if deps[nxt] == 0:
                             ready.append(nxt)
                 continue
+            leaf = type(node) is AccumulateGrad
+            if leaf:
+                extra = node.variable._extra
+                if extra is not None and "hooks" in extra:   # a leaf's tensor hooks, before it is captured
+                    grads[0] = _run_hooks(extra["hooks"], grads[0], graph)
             hooked = node._hooked
             if hooked:
                 _node_hooks(node, grads, graph)
             if targets is not None and node in targets:
                 captured[node] = grads
-            if type(node) is AccumulateGrad:
+            if leaf:
                 if accumulate and (targets is None or node in targets):
                     _accumulate_leaf(node, grads.pop(), graph)
                 continue

@@ -1,5 +1,6 @@
 """Node (what grad_fn returns), AccumulateGrad for leaves, saved tensors and hooks."""
 import itertools
+import threading
 import weakref
 
 from .._tensor import Tensor, _wrap
@@ -107,13 +108,54 @@ class Node:
 # computes faster with the array (ops/pointwise.py). An output is never stored as a Tensor:
 # output -> grad_fn -> node -> output would be a cycle.
 
+# Under saved_tensors_hooks (autograd/graph.py) a tensor is saved as what its pack hook returned:
+# (packed, unpack hook, the node its gradient goes to (None for none or for this node's output), output_nr,
+# whether it is this node's output).
+
+class _SavedHooks(threading.local):
+    stack = ()            # the (pack, unpack) pairs in force in this thread, innermost last
+    disabled = None       # the error message while disable_saved_tensors_hooks is in force
+
+
+saved_hooks = _SavedHooks()
+hooks_in_use = 0          # contexts of saved_tensors_hooks open in any thread: the one check saving costs
+
+
 def save_input(t, array=None):
     """The saved entry of an input: a tensor, or a number (with the array it was computed as, if any)."""
-    return (t, t._vc[0], t.grad_fn) if isinstance(t, Tensor) else (t, t if array is None else array)
+    if isinstance(t, Tensor):
+        if hooks_in_use and saved_hooks.stack:
+            return _pack(t, edge(t)[0], False)
+        return (t, t._vc[0], t.grad_fn)
+    return (t, t if array is None else array)
 
 
 def save_output(t):
+    if hooks_in_use and saved_hooks.stack:
+        return _pack(t, None, True)
     return (t._data, t._vc, t._vc[0], t._output_nr)
+
+
+def _pack(t, fn, is_output):
+    from .grad_mode import no_grad
+    pack, unpack_hook = saved_hooks.stack[-1]
+    with no_grad():
+        return (pack(t), unpack_hook, fn, t._output_nr, is_output)
+
+
+def _unpack_hooked(node, entry, graph):
+    """What the unpack hook gives, attached to the graph where the saved tensor was (a leaf's through its
+    AccumulateGrad); PyTorch checks no version here, since the hooks decide what is kept."""
+    packed, unpack_hook, fn, nr, is_output = entry
+    t = unpack_hook(packed)
+    if not isinstance(t, Tensor):
+        raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                        f"{type(t).__name__}")
+    if not graph:
+        return t._data
+    if is_output:
+        fn = node
+    return _wrap(t._data) if fn is None else _wrap(t._data, True, fn, nr)
 
 
 def unpack(node, entry, graph):
@@ -126,6 +168,8 @@ def unpack(node, entry, graph):
         if t._vc[0] != v:
             _raise_modified(node, t._data, fn, t._output_nr, t._vc[0], v)
         return t if graph else t._data
+    if n == 5:
+        return _unpack_hooked(node, entry, graph)
     data, vc, v, nr = entry
     if vc[0] != v:
         _raise_modified(node, data, node, nr, vc[0], v)
@@ -206,6 +250,20 @@ def register_tensor_hook(t, hook):
             node._tensor_hooks = {}
             node._hooked = True
         hooks = node._tensor_hooks.setdefault(t._output_nr, _HookDict())
+    h = RemovableHandle(hooks)
+    hooks[h.id] = hook
+    return h
+
+
+def register_post_accumulate_grad_hook(t, hook):
+    """hook(t) runs after a backward pass has accumulated t's gradient into t.grad (leaves only)."""
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if t._extra is None:
+        t._extra = {}
+    hooks = t._extra.setdefault("post_hooks", _HookDict())
     h = RemovableHandle(hooks)
     hooks[h.id] = hook
     return h
