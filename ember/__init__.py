@@ -33,7 +33,7 @@ from .ops.vision import pixel_shuffle, pixel_unshuffle, channel_shuffle  # noqa:
 from .serialization import *  # noqa: F401,F403
 from .utils.dlpack import *  # noqa: F401,F403
 from ._switches import *  # noqa: F401,F403
-from . import backends, distributions, func, linalg, nn, optim, return_types, special, testing, utils, viz
+from . import backends, distributions, func, linalg, nn, optim, profiler, return_types, special, testing, utils, viz
 from .nn._torch_functions import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

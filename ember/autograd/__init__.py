@@ -1,7 +1,7 @@
 """ember.autograd: backward, grad, Function, Variable, grad modes, gradcheck and friends."""
 from .._device import array_module
 from .._tensor import Tensor, _wrap
-from . import functional, graph
+from . import functional, graph, profiler
 from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
 from .engine import run_backward
 from .function import Function, FunctionCtx, once_differentiable
@@ -15,7 +15,7 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled",
-           "gradcheck", "gradgradcheck", "functional", "graph", "Node", "AccumulateGrad"]
+           "gradcheck", "gradgradcheck", "functional", "graph", "profiler", "Node", "AccumulateGrad"]
 
 
 def _as_list(x):
