@@ -10,3 +10,4 @@ from ..ops.attention import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.vision import *  # noqa: F401,F403
 from ..ops.distance import *  # noqa: F401,F403
+from ..ops.fractional import *  # noqa: F401,F403

@@ -17,3 +17,7 @@ from .padding import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
+from .fractional import *  # noqa: F401,F403
+from .cross_map import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403
+from .parallel import *  # noqa: F401,F403
