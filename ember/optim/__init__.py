@@ -14,7 +14,8 @@ from .rprop import Rprop
 from .adafactor import Adafactor
 from .lbfgs import LBFGS
 from .sparse_adam import SparseAdam
-from . import lr_scheduler
+from .muon import Muon
+from . import lr_scheduler, swa_utils
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
-           "ASGD", "Rprop", "Adafactor", "LBFGS", "SparseAdam", "lr_scheduler"]
+           "ASGD", "Rprop", "Adafactor", "LBFGS", "SparseAdam", "Muon", "lr_scheduler", "swa_utils"]
