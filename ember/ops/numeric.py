@@ -9,7 +9,7 @@ from .._device import array_module, as_device, module_for
 from .._dtype import get_default_dtype, to_dtype
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op, as_array
-from ..return_types import _result_type, histogram as _histogram_result
+from ..return_types import histogram as _histogram_result, histogramdd as _histogramdd_result
 from .index import index_add
 from .inplace import inplace
 from .pointwise import _unary_op, where
@@ -19,9 +19,6 @@ from .shape import ViewOp, _at, cat, contiguous, diag_embed, diff, flatten, move
 __all__ = ["ravel", "unravel_index", "deg2rad", "rad2deg", "diagflat", "renorm", "as_strided", "trapezoid", "trapz",
            "cumulative_trapezoid", "gradient", "histogram", "histogramdd", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window"]
-
-# NOTE: torch.return_types has histogramdd; ember/return_types.py does not yet
-_histogramdd_result = _result_type("histogramdd", ('hist', 'bin_edges'))
 
 
 # ---- ravel, unravel_index, deg2rad, diagflat, renorm -------------------------------------------------------
