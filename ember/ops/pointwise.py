@@ -27,7 +27,7 @@ from ..autograd.node import edge, out_meta, save_input, save_output, unpack
 __all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal", "is_floating_point",
            "addcmul", "addcdiv", "logaddexp", "logaddexp2", "hypot", "xlogy", "sgn", "nan_to_num", "heaviside",
            "logit", "sinc", "signbit", "copysign", "nextafter", "ldexp", "frexp", "gcd", "lcm", "isneginf",
-           "isposinf", "isreal"]
+           "isposinf", "isreal", "bitwise_left_shift", "bitwise_right_shift"]
 
 _new = object.__new__
 _state = grad_mode.state
@@ -991,23 +991,47 @@ def frexp(input):
     return result(*FrexpBackward0.apply(input))
 
 
-def _integer_binary(name, fn):
-    op = binary(name, lambda xp, a, b: getattr(xp, fn)(a, b), differentiable=False)
+def _integer_binary(name, fwd, kernel=None, number_input=False):
+    """A binary op defined for integer dtypes only; kernel names it in the error for other dtypes (as PyTorch's
+    CPU kernel), number_input lets input be a number."""
+    op = binary(name, fwd, differentiable=False)
 
     def checked(input, other):
-        _check_tensor(name, input)
+        if not (number_input and isinstance(other, Tensor)):
+            _check_tensor(name, input)
         dt = result_type(input, other)
         if dt.is_floating_point or dt.np == np.bool_:
-            raise _not_implemented(f"{name}_cpu", np.empty(0, dt.np))
+            raise _not_implemented(kernel or f"{name}_cpu", np.empty(0, dt.np))
         return op(input, other)
     checked.__name__ = checked.__qualname__ = name
     return checked
 
 
-gcd = _integer_binary("gcd", "gcd")
+gcd = _integer_binary("gcd", lambda xp, a, b: xp.gcd(a, b))
 gcd.__doc__ = "Greatest common divisor of input and other (non-negative)."
-lcm = _integer_binary("lcm", "lcm")
+lcm = _integer_binary("lcm", lambda xp, a, b: xp.lcm(a, b))
 lcm.__doc__ = "Least common multiple of input and other (non-negative)."
+
+
+def _shift(left):
+    """input shifted by other bits, as PyTorch: by a negative count or one of at least the bit width, a left shift
+    gives 0 and a right shift the sign fill (0 or -1)."""
+    def fwd(xp, a, b):
+        dt = a.dtype if hasattr(a, "dtype") else b.dtype
+        a, b = xp.asarray(a, dt), xp.asarray(b)
+        bits = dt.itemsize * 8
+        ok = (b >= 0) & (b < bits)
+        s = xp.where(ok, b, 0).astype(dt)
+        if left:
+            return xp.where(ok, a << s, 0).astype(dt, copy=False)
+        return xp.where(ok, a >> s, a >> (bits - 1) if dt.kind == "i" else 0).astype(dt, copy=False)
+    return fwd
+
+
+bitwise_left_shift = _integer_binary("bitwise_left_shift", _shift(True), "lshift_cpu", number_input=True)
+bitwise_left_shift.__doc__ = "input shifted left by other bits."
+bitwise_right_shift = _integer_binary("bitwise_right_shift", _shift(False), "rshift_cpu", number_input=True)
+bitwise_right_shift.__doc__ = "input shifted right (arithmetically) by other bits."
 
 
 def _methods():
@@ -1037,6 +1061,10 @@ def _methods():
     T.__and__ = T.__rand__ = lambda self, other: bitwise_and(self, other)
     T.__or__ = T.__ror__ = lambda self, other: bitwise_or(self, other)
     T.__xor__ = T.__rxor__ = lambda self, other: bitwise_xor(self, other)
+    T.__lshift__ = bitwise_left_shift
+    T.__rlshift__ = rev(bitwise_left_shift)
+    T.__rshift__ = bitwise_right_shift
+    T.__rrshift__ = rev(bitwise_right_shift)
     T.__eq__ = lambda self, other: eq(self, other) if _comparable(other) else NotImplemented
     T.__ne__ = lambda self, other: ne(self, other) if _comparable(other) else NotImplemented
     T.__lt__ = lambda self, other: lt(self, other)
@@ -1057,7 +1085,8 @@ def _methods():
         setattr(T, alias, fn)
     T.where = lambda self, condition, other: where(condition, self, other)
     for fn in (addcmul, addcdiv, logaddexp, logaddexp2, hypot, xlogy, sgn, nan_to_num, heaviside, logit, sinc,
-               signbit, copysign, nextafter, ldexp, frexp, gcd, lcm, isneginf, isposinf, isreal):
+               signbit, copysign, nextafter, ldexp, frexp, gcd, lcm, isneginf, isposinf, isreal, bitwise_left_shift,
+               bitwise_right_shift):
         setattr(T, fn.__name__, fn)
 
 
