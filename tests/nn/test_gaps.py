@@ -466,3 +466,10 @@ def test_aten_dropout():
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
         ember.dropout_(leaf, 0.3, True)
     assert ember.dropout_(leaf, 0.3, False) is leaf
+
+
+def test_data_parallel_imports_as_torchs():
+    from torch.nn.parallel import DataParallel as TorchDataParallel
+
+    from ember.nn.parallel import DataParallel
+    assert DataParallel is ember.nn.DataParallel and TorchDataParallel is torch.nn.DataParallel

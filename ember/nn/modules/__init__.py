@@ -20,4 +20,3 @@ from .lazy import *  # noqa: F401,F403
 from .fractional import *  # noqa: F401,F403
 from .cross_map import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
-from .parallel import *  # noqa: F401,F403

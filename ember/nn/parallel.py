@@ -1,8 +1,8 @@
 """DataParallel: a module wrapper that runs its module on the CUDA devices (on a machine without one, the module
 itself, as PyTorch)."""
-from ..._device import as_device, cuda, device
-from ..._tensor import Tensor
-from .module import Module
+from .._device import as_device, cuda, device
+from .._tensor import Tensor
+from .modules.module import Module
 
 __all__ = ["DataParallel"]
 
