@@ -322,7 +322,6 @@ trunc = unary("trunc", lambda xp, x: xp.trunc(x), lambda g: g * 0, floating=Fals
 frac = unary("frac", lambda xp, x: x - xp.trunc(x), lambda g: g, floating=False)
 _round = unary("round", lambda xp, x: xp.round(x), lambda g: g * 0, floating=False)
 logical_not = unary("logical_not", lambda xp, x: xp.logical_not(x), floating=False)
-bitwise_not = unary("bitwise_not", lambda xp, x: ~x, floating=False)
 isnan = unary("isnan", lambda xp, x: xp.isnan(x), floating=False)
 isinf = unary("isinf", lambda xp, x: xp.isinf(x), floating=False)
 isfinite = unary("isfinite", lambda xp, x: xp.isfinite(x), floating=False)
@@ -386,24 +385,28 @@ ge = binary("ge", lambda xp, a, b: a >= b, differentiable=False)
 logical_and = binary("logical_and", lambda xp, a, b: xp.logical_and(a, b), differentiable=False)
 logical_or = binary("logical_or", lambda xp, a, b: xp.logical_or(a, b), differentiable=False)
 logical_xor = binary("logical_xor", lambda xp, a, b: xp.logical_xor(a, b), differentiable=False)
-bitwise_and = binary("bitwise_and", lambda xp, a, b: a & b, differentiable=False)
-bitwise_or = binary("bitwise_or", lambda xp, a, b: a | b, differentiable=False)
-bitwise_xor = binary("bitwise_xor", lambda xp, a, b: a ^ b, differentiable=False)
+
+
+def _scaled(input, other, alpha):
+    """alpha * other, with PyTorch's error for a float alpha when both operands are integral."""
+    if isinstance(alpha, float) and not result_type(input, other).is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return other * alpha
 
 
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting."""
-    return _add(input, other if alpha == 1 else other * alpha)
+    return _add(input, other if type(alpha) is int and alpha == 1 else _scaled(input, other, alpha))
 
 
 def sub(input, other, *, alpha=1):
     """input - alpha * other, broadcasting."""
-    return _sub(input, other if alpha == 1 else other * alpha)
+    return _sub(input, other if type(alpha) is int and alpha == 1 else _scaled(input, other, alpha))
 
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input."""
-    return _sub(other, input if alpha == 1 else input * alpha)
+    return _sub(other, input if type(alpha) is int and alpha == 1 else _scaled(other, input, alpha))
 
 
 def div(input, other, *, rounding_mode=None):
@@ -572,7 +575,11 @@ class LerpBackward0(Op):
 
     @staticmethod
     def forward(ctx, a, b, w):
-        return a + w * (b - a)
+        # NOTE: as PyTorch, from the nearer end: exact at both ends, and the same rounding as torch's
+        if isinstance(w, (int, float)):
+            return a + w * (b - a) if -0.5 < w < 0.5 else b - (b - a) * (1 - w)
+        xp = array_module(w)
+        return xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
 
     @staticmethod
     def backward(ctx, g):
@@ -991,20 +998,37 @@ def frexp(input):
     return result(*FrexpBackward0.apply(input))
 
 
-def _integer_binary(name, fwd, kernel=None, number_input=False):
-    """A binary op defined for integer dtypes only; kernel names it in the error for other dtypes (as PyTorch's
-    CPU kernel), number_input lets input be a number."""
+def _integer_binary(name, fwd, kernel=None, number_input=False, bools=False):
+    """A binary op defined for integer (and, with bools, bool) dtypes only; kernel names it in the error for other
+    dtypes (as PyTorch's CPU kernel), number_input lets input be a number."""
     op = binary(name, fwd, differentiable=False)
 
     def checked(input, other):
         if not (number_input and isinstance(other, Tensor)):
             _check_tensor(name, input)
         dt = result_type(input, other)
-        if dt.is_floating_point or dt.np == np.bool_:
+        if dt.is_floating_point or (dt.np == np.bool_ and not bools):
             raise _not_implemented(kernel or f"{name}_cpu", np.empty(0, dt.np))
         return op(input, other)
     checked.__name__ = checked.__qualname__ = name
     return checked
+
+
+bitwise_and = _integer_binary("bitwise_and", lambda xp, a, b: a & b, bools=True)
+bitwise_and.__doc__ = "Bitwise AND of integer or bool tensors."
+bitwise_or = _integer_binary("bitwise_or", lambda xp, a, b: a | b, bools=True)
+bitwise_or.__doc__ = "Bitwise OR of integer or bool tensors."
+bitwise_xor = _integer_binary("bitwise_xor", lambda xp, a, b: a ^ b, bools=True)
+bitwise_xor.__doc__ = "Bitwise XOR of integer or bool tensors."
+_bitwise_not = unary("bitwise_not", lambda xp, x: ~x, floating=False)
+
+
+def bitwise_not(input):
+    """Bitwise NOT of an integer or bool tensor."""
+    _check_tensor("bitwise_not", input)
+    if input._data.dtype.kind == "f":
+        raise _not_implemented("bitwise_not_cpu", input._data)
+    return _bitwise_not(input)
 
 
 gcd = _integer_binary("gcd", lambda xp, a, b: xp.gcd(a, b))

@@ -195,3 +195,39 @@ def test_unary_op_of_a_non_tensor_raises_torchs_type_error(name, arg):
     with pytest.raises(TypeError) as ours:
         getattr(ember, name)(arg)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_lerp_is_exact_at_both_ends_as_torch():
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal(50), rng.standard_normal(50)
+    for w, exact in ((0.0, a), (1.0, b), (np.where(rng.random(50) < 0.5, 0.0, 1.0), None), (0.8, None), (-0.7, None),
+                     (rng.uniform(-1.5, 1.5, 50), None)):
+        got, want = (lib.lerp(lib.tensor(a), lib.tensor(b), lib.tensor(w) if isinstance(w, np.ndarray) else w).numpy()
+                     for lib in (ember, torch))
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=1e-16)   # torch's kernel may fuse a multiply-add
+        if exact is not None or isinstance(w, np.ndarray) and set(np.unique(w)) <= {0.0, 1.0}:
+            np.testing.assert_array_equal(got, exact if exact is not None else np.where(w == 1.0, b, a))
+
+
+@pytest.mark.parametrize("op", [lambda lib, x: lib.add(x, x, alpha=0.5), lambda lib, x: lib.sub(x, x, alpha=0.5),
+                                lambda lib, x: lib.rsub(x, x, alpha=0.5), lambda lib, x: x.clone().add_(x, alpha=0.5)])
+def test_float_alpha_with_integral_tensors_raises_as_torch(op):
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError, match="For integral input tensors, argument alpha must not be a floating "
+                                               "point number."):
+            op(lib, lib.tensor([1, 2]))
+    np.testing.assert_array_equal(ember.add(ember.ones(2), 1, alpha=0.5).numpy(), [1.5, 1.5])
+
+
+@pytest.mark.parametrize("name", ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not"])
+def test_bitwise_ops_refuse_floats_and_take_bools_as_torch(name):
+    for lib in (ember, torch):
+        fn = getattr(lib, name)
+        args = (lambda x: (x,)) if name == "bitwise_not" else (lambda x: (x, x))
+        for dt, shown in ((lib.float32, "Float"), (lib.float64, "Double")):
+            with pytest.raises(NotImplementedError, match=f'"{name}_cpu" not implemented for \'{shown}\''):
+                fn(*args(lib.ones(2, dtype=dt)))
+    for values in ([True, False], [5, -3]):
+        got, want = (getattr(lib, name)(*(lambda x: (x,) if name == "bitwise_not" else (x, x.flip(0)))(
+            lib.tensor(values))).numpy() for lib in (ember, torch))
+        np.testing.assert_array_equal(got, want)
