@@ -72,7 +72,8 @@ def apply_inplace(self, fn, *args, **kwargs):
 
 def _check_not_multi_output_view(t, view):
     if view is not None and view[1] is None and t.grad_fn is not None:
-        raise RuntimeError(f"Output {t._output_nr} of {t.grad_fn.name()} is a view and is being modified "
+        op = t.grad_fn.name().rsplit("Backward", 1)[0]     # PyTorch names the forward op: Split, Unbind
+        raise RuntimeError(f"Output {t._output_nr} of {op} is a view and is being modified "
                            f"inplace. This view is the output of a function that returns multiple views. Such "
                            f"functions do not allow the output views to be modified inplace. You should replace "
                            f"the inplace operation by an out-of-place one.")
