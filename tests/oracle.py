@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
+import pytest
 import torch
 
 import ember
@@ -112,3 +113,13 @@ def check_op(spec, seed=0):
                 assert gradcheck(spec.ember_fn, ts)
                 if spec.gradgrad:
                     assert gradgradcheck(spec.ember_fn, ts)
+
+
+def assert_same_errors(ember_cases, torch_cases):
+    """Each ember case raises the exception type and message its torch twin raises; cases are (call, type)."""
+    for (fe, ee), (ft, et) in zip(ember_cases, torch_cases):
+        with pytest.raises(et) as t:
+            ft()
+        with pytest.raises(ee) as e:
+            fe()
+        assert ee is et and str(e.value) == str(t.value)
