@@ -1,5 +1,6 @@
-"""Solvers and decompositions behind ember.linalg: inv, det, slogdet, solve, solve_triangular, cholesky, qr, svd,
-eigh, pinv, lu, lstsq, matrix norms and rank, matrix_power, matrix_exp, householder_product, cross.
+"""Solvers and decompositions behind ember.linalg: inv, det, slogdet, solve, solve_triangular, cholesky (and its
+solve and inverse), qr, svd, eigh, pinv, lu (factor, unpack, solve), lstsq, matrix norms and rank, matrix_power,
+matrix_exp, householder_product, cross, vander.
 
 They run on the backend's LAPACK (numpy.linalg or cupy.linalg), batched over leading dimensions; their
 derivatives are written with ember ops, so they can be differentiated again.
@@ -9,19 +10,21 @@ import warnings
 
 import numpy as np
 
-from .._creation import eye, zeros, zeros_like
+from .._creation import eye, ones, zeros, zeros_like
 from .._device import array_module
+from .._dtype import bool as bool_, float32, float64
 from .._tensor import Tensor, _wrap, _wrap_dim
 from .. import return_types
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from .linalg import DiagEmbedBackward0, _broadcast_batch, _check_tensors, diagonal, matmul, tril, triu, vector_norm
 from .pointwise import where
-from .reduce import _type_name, amax, amin
+from .reduce import _type_name, amax, amin, cumprod
 from .shape import cat
 
-__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "matrix_power", "matrix_exp", "cross", "svd",
-           "qr", "geqrf", "orgqr", "triangular_solve"]
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse",
+           "matrix_power", "matrix_exp", "cross", "svd", "qr", "geqrf", "orgqr", "triangular_solve", "lu", "lu_unpack",
+           "lu_solve"]
 
 
 # ---- checks, LinAlgError and LAPACK's info --------------------------------------------------------
@@ -291,9 +294,25 @@ def _check_bool(fname, name, value, position=None):
         raise TypeError(f"{fname}(): argument '{name}'{where} must be bool, not {type(value).__name__}")
 
 
-def _check_triangular_dtype(A):
+def _check_kernel_dtype(kernel, A):
+    """PyTorch's error for a tensor that is not floating point, from the kernel named kernel_<device>."""
     if not A.is_floating_point():
-        raise NotImplementedError(f"\"triangular_solve_{A.device.type}\" not implemented for '{_type_name(A)}'")
+        raise NotImplementedError(f"\"{kernel}_{A.device.type}\" not implemented for '{_type_name(A)}'")
+
+
+def _linear_solve_checks(fname, b, A):
+    """PyTorch's checks of the right-hand side b and the square A of a legacy solver (triangular_solve ...)."""
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {_type_name(b)} and A "
+                           f"of type {_type_name(A)} instead.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+                           f"matrices")
+    if b.shape[-2] != A.shape[-1]:
+        raise RuntimeError(f"Incompatible matrix sizes for {fname}: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    _broadcast_batch(b.shape[:-2], A.shape[:-2])
+    _check_kernel_dtype(fname, A)
 
 
 def _zero_diagonal(xp, t):
@@ -366,7 +385,7 @@ def solve_triangular(A, B, *, upper=_MISSING, left=True, unitriangular=False):
         raise RuntimeError(f"{fname}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'}"
                            f" ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
     _broadcast_batch(B.shape[:-2], A.shape[:-2])
-    _check_triangular_dtype(A)
+    _check_kernel_dtype("triangular_solve", A)
     B = B if B.dtype == A.dtype else B.to(A.dtype)      # PyTorch solves in A's dtype
     return LinalgSolveTriangularBackward0.apply(A, B, bool(upper), bool(left), bool(unitriangular))
 
@@ -407,17 +426,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
         if t.ndim < 2:
             raise RuntimeError(f"{fname}: Expected {name} to have at least 2 dimensions, but it has {t.ndim} "
                                f"dimensions instead")
-    if input.dtype != A.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {_type_name(input)} and A "
-                           f"of type {_type_name(A)} instead.")
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
-                           f"matrices")
-    if input.shape[-2] != A.shape[-1]:
-        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
-                           f"{A.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
-    _broadcast_batch(input.shape[:-2], A.shape[:-2])
-    _check_triangular_dtype(A)
+    _linear_solve_checks("triangular_solve", input, A)
     return return_types.triangular_solve(*TriangularSolveBackward0.apply(input, A, bool(upper), bool(transpose),
                                                                          bool(unitriangular)))
 
@@ -490,6 +499,80 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 def cholesky(input, upper=False):
     """The Cholesky factor of a symmetric positive-definite matrix (legacy form of linalg.cholesky)."""
     return _cholesky("cholesky", input, upper, True)[0]
+
+
+def _cholesky_solve_array(xp, b, a, upper):
+    """The solution of A X = b, A = L L^T from its factor L (A = U^T U from U if upper) in a."""
+    low = a.swapaxes(-1, -2) if upper else a
+    y = _triangular_solve_array(xp, low, b, False, False)
+    return _triangular_solve_array(xp, low.swapaxes(-1, -2), y, True, False)
+
+
+class CholeskySolveBackward0(Op):
+    retain_inputs = (1,)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, b, a, upper):
+        ctx.upper = upper
+        return _cholesky_solve_array(array_module(a), b, a, upper)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        gb = cholesky_solve(g, a, ctx.upper)
+        ga = None
+        if ctx.needs_input_grad[1]:
+            # X = (L L^T)^{-1} B: gL = -(gB X^T + X gB^T) L, written with the whole of the input, as PyTorch
+            common = matmul(gb, x.mT)
+            common = common + common.mT
+            ga = -matmul(a, common) if ctx.upper else -matmul(common, a)
+        return gb, ga, None
+
+
+def cholesky_solve(input, input2, upper=False):
+    """The solution X of A X = input for A = L L^T given its Cholesky factor input2 = L (A = U^T U if upper)."""
+    _check_tensors("cholesky_solve", ("input", input), ("input2", input2))
+    _check_bool("cholesky_solve", "upper", upper, 3)
+    for name, t in (("b", input), ("u", input2)):
+        if t.ndim < 2:
+            raise RuntimeError(f"{name} should have at least 2 dimensions, but has {t.ndim} dimensions instead")
+    _linear_solve_checks("cholesky_solve", input, input2)
+    return CholeskySolveBackward0.apply(input, input2, bool(upper))
+
+
+class CholeskyInverseBackward0(Op):
+    retain_inputs = (0,)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, a, upper):
+        ctx.upper = upper
+        xp = array_module(a)
+        zero = xp.diagonal(a, axis1=-2, axis2=-1) == 0
+        info = xp.where(zero.any(-1), zero.argmax(-1) + 1, 0)
+        if info.any():
+            _raise_info("cholesky_inverse", info, a.ndim > 2, _SINGULAR)
+        return _cholesky_solve_array(xp, xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape), a, upper)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, inv_ = ctx.saved_tensors
+        common = matmul(inv_, matmul(g + g.mT, inv_))
+        return (-matmul(a, common) if ctx.upper else -matmul(common, a)), None
+
+
+def cholesky_inverse(input, upper=False):
+    """The inverse of A = L L^T given its Cholesky factor input = L (A = U^T U if upper)."""
+    _check_tensors("cholesky_inverse", ("input", input))
+    _check_bool("cholesky_inverse", "upper", upper, 2)
+    if input.ndim < 2:
+        raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+    if input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are {input.shape[-2]} "
+                           f"by {input.shape[-1]} matrices")
+    _check_kernel_dtype("cholesky_inverse_out", input)
+    return CholeskyInverseBackward0.apply(input, bool(upper))
 
 
 class LinalgQrBackward0(Op):
@@ -832,6 +915,20 @@ def matrix_power(A, n):
     return result
 
 
+def linalg_vander(x, *, N=None):
+    """The Vandermonde matrix of x over its last dimension: column j holds x ** j, for j < N (x.shape[-1])."""
+    _check_tensors("linalg_vander", ("x", x))
+    if x.dtype not in (float32, float64) and (x.is_floating_point() or x.dtype == bool_):
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, but got "
+                           f"{_type_name(x)}")
+    x = x.unsqueeze(-1) if x.ndim == 0 else x
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    powers = cumprod(x.unsqueeze(-1).expand(*x.shape, n - 1), -1)
+    return cat([ones(powers.shape[:-1] + (1,), dtype=powers.dtype, device=powers.device), powers], -1)
+
+
 # Pade approximant of degree 13 for exp (Higham, "The scaling and squaring method for the matrix exponential
 # revisited", 2005): its coefficients, and the 1-norm up to which it is accurate to double precision unscaled
 _PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800., 129060195264000.,
@@ -963,6 +1060,10 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 # ---- LU and least squares ------------------------------------------------------------------------
+linalg_lu_factor_ex = return_types._result_type("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+_lu_with_info = return_types._result_type("_lu_with_info", ("LU", "pivots", "info"))
+
+
 def _permutation(xp, pivots, m, dtype):
     """The permutation matrix P with A = P L U from LAPACK's 1-based row swaps."""
     batch = pivots.shape[:-1]
@@ -978,12 +1079,41 @@ def _permutation(xp, pivots, m, dtype):
     return p.reshape(batch + (m, m))
 
 
+def _unpacked(lu):
+    """L (unit lower triangular, m x k) and U (upper triangular, k x n) of a packed LU tensor, differentiably."""
+    m, n = lu.shape[-2:]
+    k = min(m, n)
+    return tril(lu[..., :, :k], -1) + eye(m, k, dtype=lu.dtype, device=lu.device), triu(lu[..., :k, :])
+
+
+def _lu_grad(p, low, up, gl, gu):
+    """The gradient of A = P L U (L m x k, U k x n) from those of L and U: for square A,
+    P L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}; the rows of a tall L and the columns of a wide U below
+    or right of the square blocks L1, U1 add to the two products and give P gL2 U1^{-T}, P L1^{-T} gU2."""
+    m, k, n = low.shape[-2], low.shape[-1], up.shape[-1]
+    gl, gu = tril(gl, -1), triu(gu)
+    low1, up1 = low[..., :k, :], up[..., :, :k]
+    lower, upper = matmul(low1.mT, gl[..., :k, :]), matmul(gu[..., :, :k], up1.mT)
+    if m > k:
+        upper = upper - matmul(low[..., k:, :].mT, gl[..., k:, :])
+    if n > k:
+        lower = lower - matmul(gu[..., :, k:], up[..., :, k:].mT)
+    phi = tril(lower, -1) + triu(upper)
+    ga = solve_triangular(up1.mT, solve_triangular(low1.mT, phi, upper=True, unitriangular=True), upper=False,
+                          left=False)
+    if m > k:
+        ga = cat([ga, solve_triangular(up1.mT, gl[..., k:, :], upper=False, left=False)], -2)
+    if n > k:
+        ga = cat([ga, solve_triangular(low1.mT, gu[..., :, k:], upper=True, unitriangular=True)], -1)
+    return matmul(p, ga)
+
+
 class LinalgLuFactorExBackward0(Op):
     retain_output = True
-    non_differentiable = (1,)
+    non_differentiable = (1, 2)
 
     @staticmethod
-    def forward(ctx, a, check_errors):
+    def forward(ctx, a, fname, check_errors):
         xp = array_module(a)
         lu, pivots, info = _lu_array(xp, a)
         ctx.pivots = pivots
@@ -991,35 +1121,191 @@ class LinalgLuFactorExBackward0(Op):
             flat = info.reshape(-1).tolist()
             bad = next(i for i, v in enumerate(flat) if v)
             batch = f"(Batch element {bad}): " if a.ndim > 2 else ""
-            raise RuntimeError(f"torch.linalg.lu_factor: {batch}U[{flat[bad]},{flat[bad]}] is zero and using it on "
-                               f"lu_solve would result in a division by zero. If you still want to perform the "
-                               f"factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, "
-                               f"pivot)")
-        return lu, pivots
+            raise RuntimeError(f"{fname}: {batch}U[{flat[bad]},{flat[bad]}] is zero and using it on lu_solve would "
+                               f"result in a division by zero. If you still want to perform the factorization, "
+                               f"consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+        return lu, pivots, info
 
     @staticmethod
-    def backward(ctx, g, _):
+    def backward(ctx, g, _, __):
         (lu,) = ctx.saved_tensors
         p = _wrap(_permutation(array_module(lu._data), ctx.pivots, lu.shape[-2], lu._data.dtype))
-        low = tril(lu, -1) + _eye_like(lu)
-        return _lu_grad(p, low, triu(lu), tril(g, -1), triu(g)), None
+        low, up = _unpacked(lu)
+        k = low.shape[-1]
+        return _lu_grad(p, low, up, g[..., :, :k], g[..., :k, :]), None, None
 
 
-def _lu_grad(p, low, up, gl, gu):
-    """The gradient of A = P L U for square A: P L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}."""
-    if low.shape[-1] != up.shape[-1] or up.shape[-2] != up.shape[-1]:
-        raise RuntimeError("linalg.lu: the derivative of non-square matrices is not implemented in ember")
-    phi = tril(matmul(low.mT, gl), -1) + triu(matmul(gu, up.mT))
-    x = solve(low.mT, phi)
-    return matmul(p, solve(up, x.mT).mT)
+def _lu_factor(fname, A, pivot, check_errors):
+    """PyTorch's checks of an LU factorisation's input, and LU, pivots and info."""
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} "
+                           f"instead")
+    _check_kernel_dtype("lu", A)
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    return LinalgLuFactorExBackward0.apply(A, fname, check_errors)
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
+    """The LU factorisation of A with partial pivoting, packed as LAPACK's getrf: (LU, 1-based pivots, info), info
+    the first zero diagonal element of U (1-based) or 0."""
+    _check_tensors("linalg_lu_factor_ex", ("A", A))
+    return linalg_lu_factor_ex(*_lu_factor("torch.linalg.lu_factor_ex", A, pivot, check_errors))
 
 
 def lu_factor(A, *, pivot=True):
     """The LU factorisation of A with partial pivoting, packed as LAPACK's getrf: (LU, 1-based pivots)."""
-    _check_matrix("torch.linalg.lu_factor", A, square=False)
-    if not pivot:
-        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    return return_types.linalg_lu_factor(*LinalgLuFactorExBackward0.apply(A, True))
+    _check_tensors("linalg_lu_factor", ("A", A))
+    return return_types.linalg_lu_factor(*_lu_factor("torch.linalg.lu_factor", A, pivot, True)[:2])
+
+
+def lu(A, pivot=True, get_infos=False):
+    """The LU factorisation of A (legacy form of linalg.lu_factor_ex): (LU, pivots), and infos if get_infos."""
+    warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
+                  "removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced "
+                  "with\nLU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, "
+                  "compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+                  "torch.linalg.lu_factor_ex(A, compute_pivots)", UserWarning)
+    out = _lu_factor("torch.lu", A, pivot, False)
+    return _lu_with_info(*out) if get_infos else out[:2]
+
+
+class LuUnpackBackward0(Op):
+    non_differentiable = (0,)
+
+    @staticmethod
+    def forward(ctx, lu, pivots, unpack_data, unpack_pivots):
+        ctx.shape, ctx.unpack_data = lu.shape, unpack_data
+        xp = array_module(lu)
+        m, n = lu.shape[-2:]
+        k = min(m, n)
+        empty = xp.empty((0,), dtype=lu.dtype)
+        p = _permutation(xp, pivots, m, lu.dtype) if unpack_pivots else empty
+        if not unpack_data:
+            return p, empty, empty.copy()
+        return p, xp.tril(lu[..., :, :k], -1) + xp.eye(m, k, dtype=lu.dtype), xp.triu(lu[..., :k, :])
+
+    @staticmethod
+    def backward(ctx, _, gl, gu):
+        m, n = ctx.shape[-2:]
+        k = min(m, n)
+        g = zeros(ctx.shape, dtype=(gl if gl is not None else gu).dtype)
+        if not ctx.unpack_data:
+            return g, None, None, None
+        if gl is not None:
+            gl = tril(gl, -1)
+            g = g + (cat([gl, zeros(gl.shape[:-1] + (n - k,), dtype=gl.dtype)], -1) if n > k else gl)
+        if gu is not None:
+            gu = triu(gu)
+            g = g + (cat([gu, zeros(gu.shape[:-2] + (m - k, n), dtype=gu.dtype)], -2) if m > k else gu)
+        return g, None, None, None
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    """The permutation P, unit lower triangular L and upper triangular U with A = P L U, from lu_factor's output."""
+    fname = "torch.lu_unpack"
+    _check_tensors("lu_unpack", ("LU_data", LU_data), ("LU_pivots", LU_pivots))
+    if LU_data.ndim < 2:
+        raise RuntimeError(f"{fname}: Expected tensor with 2 or more dimensions. Got size: {list(LU_data.shape)} "
+                           f"instead")
+    if LU_pivots.dtype.np != np.int32:
+        raise RuntimeError(f"{fname}: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\nNote: "
+                           f"this function is intended to be used with the output produced by "
+                           f"torch.linalg.lu_factor")
+    piv = LU_pivots._data
+    if unpack_pivots and piv.size and (int(piv.min()) < 1 or int(piv.max()) > LU_data.shape[-2]):
+        raise RuntimeError("pivots passed to lu_unpack must be between 1 and LU.size(-2) inclusive.Did you properly "
+                           "pass the result of lu_factor?")
+    return return_types.lu_unpack(*LuUnpackBackward0.apply(LU_data, piv, bool(unpack_data), bool(unpack_pivots)))
+
+
+def _lu_solve_array(xp, lu, pivots, b, adjoint):
+    """The solution of A X = b (A^T X = b if adjoint), A = P L U packed in lu and pivots."""
+    p = _permutation(xp, pivots, lu.shape[-1], lu.dtype)
+    if adjoint:
+        y = _triangular_solve_array(xp, lu.swapaxes(-1, -2), b, False, False)
+        return p @ _triangular_solve_array(xp, lu.swapaxes(-1, -2), y, True, True)
+    y = _triangular_solve_array(xp, lu, p.swapaxes(-1, -2) @ b, False, True)
+    return _triangular_solve_array(xp, lu, y, True, False)
+
+
+class LinalgLuSolveBackward0(Op):
+    retain_inputs = (0, 1)
+    retain_output = True
+
+    @staticmethod
+    def forward(ctx, lu, pivots, b, left, adjoint):
+        ctx.left, ctx.adjoint = left, adjoint
+        xp = array_module(lu)
+        if left:
+            return _lu_solve_array(xp, lu, pivots, b, adjoint)
+        # X A = B is A^T X^T = B^T
+        return _lu_solve_array(xp, lu, pivots, b.swapaxes(-1, -2), not adjoint).swapaxes(-1, -2)
+
+    @staticmethod
+    def backward(ctx, g):
+        lu, pivots, x = ctx.saved_tensors
+        adjoint = ctx.adjoint != (not ctx.left)
+        if not ctx.left:
+            g, x = g.mT, x.mT
+        gb = linalg_lu_solve(lu, pivots, g, adjoint=not adjoint)
+        gl = None
+        if ctx.needs_input_grad[0]:
+            # X = A^{-1} B (A^{-T} B if adjoint) gives gA = -gB X^T (-X gB^T); A = P L U carries it to L and U
+            ga = -matmul(x, gb.mT) if adjoint else -matmul(gb, x.mT)
+            low, up = _unpacked(lu)
+            pga = matmul(_wrap(_permutation(array_module(lu._data), pivots._data, lu.shape[-1], lu._data.dtype)).mT,
+                         ga)
+            gl = tril(matmul(pga, up.mT), -1) + triu(matmul(low.mT, pga))
+        return gl, None, (gb if ctx.left else gb.mT), None, None
+
+
+def _lu_solve_checks(LU, pivots, B, left):
+    fname = "linalg.lu_solve"
+    _check_tensors("linalg_lu_solve", ("LU", LU), ("pivots", pivots), ("B", B))
+    if not LU.is_floating_point():
+        raise RuntimeError(f"torch.{fname}: Expected a floating point or complex tensor as input. Got "
+                           f"{_type_name(LU)}")
+    if LU.dtype != B.dtype:
+        raise RuntimeError(f"{fname}: Expected LU and B to have the same dtype, but found LU of type {_type_name(LU)} "
+                           f"and B of type {_type_name(B)} instead")
+    if pivots.dtype.np != np.int32:
+        raise RuntimeError(f"{fname}: pivots should be a Tensor of scalar type torch.int32")
+    _check_matrix(f"torch.{fname}", LU)
+    if B.ndim < 2:
+        raise RuntimeError(f"{fname}: The input tensor B must have at least 2 dimensions.")
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"{fname}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+                           f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    if pivots.shape[-1:] != LU.shape[-1:]:
+        raise RuntimeError(f"{fname}: Number of pivots per batch should be same as the dimension of the matrix")
+    if tuple(pivots.shape) != tuple(LU.shape[:-1]):
+        raise RuntimeError(f"{fname}: Expected LU.shape[:-1] and pivots.shape to be the same, but got pivots with "
+                           f"shape {list(pivots.shape)} instead")
+    _broadcast_batch(B.shape[:-2], LU.shape[:-2])
+    piv = pivots._data
+    if piv.size and int(piv.min()) < 1:
+        raise RuntimeError("Pivots given to lu_solve must all be greater or equal to 1. Did you properly pass the "
+                           "result of lu_factor?")
+    if piv.size and int(piv.max()) > LU.shape[-2]:
+        raise RuntimeError("Pivots given to lu_solve must all be smaller or equal to LU.size(-2). Did you properly "
+                           "pass the result of lu_factor?")
+
+
+def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    """The solution X of A X = B (X A = B if not left; A^T in place of A if adjoint), A given by lu_factor."""
+    _lu_solve_checks(LU, pivots, B, left)
+    return LinalgLuSolveBackward0.apply(LU, pivots, B, bool(left), bool(adjoint))
+
+
+def lu_solve(b, LU_data, LU_pivots):
+    """The solution of A X = b, A given by lu_factor (legacy form of linalg.lu_solve, arguments reversed)."""
+    warnings.warn("torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a future "
+                  "PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = "
+                  "torch.lu_solve(B, LU, pivots)\nshould be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)",
+                  UserWarning)
+    return linalg_lu_solve(LU_data, LU_pivots, b)
 
 
 class LinalgLuBackward0(Op):
@@ -1040,14 +1326,17 @@ class LinalgLuBackward0(Op):
 
     @staticmethod
     def backward(ctx, _, gl, gu):
-        p, low, up = _outputs(ctx, lambda a: tuple(lu(a)))
+        p, low, up = _outputs(ctx, lambda a: tuple(linalg_lu(a)))
         gl = zeros(low.shape, dtype=low.dtype) if gl is None else gl
         gu = zeros(up.shape, dtype=up.dtype) if gu is None else gu
         return _lu_grad(p, low, up, gl, gu)
 
 
-def lu(A, *, pivot=True):
+def linalg_lu(A, *, pivot=True):
     """The LU decomposition A = P L U with partial pivoting (L unit lower triangular, U upper triangular)."""
+    _check_tensors("linalg_lu", ("A", A))
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.lu: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
     _check_matrix("linalg.lu", A, square=False)
     if not pivot:
         raise RuntimeError("linalg.lu: LU without pivoting is not implemented on the CPU")
@@ -1082,8 +1371,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 def _methods():
-    for fn in (det, logdet, slogdet, inverse, pinverse, cholesky, matrix_power, matrix_exp, cross, svd, qr, geqrf,
-               triangular_solve):
+    for fn in (det, logdet, slogdet, inverse, pinverse, cholesky, cholesky_solve, cholesky_inverse, matrix_power,
+               matrix_exp, cross, svd, qr, geqrf, triangular_solve, lu, lu_solve):
         setattr(Tensor, fn.__name__, fn)
     Tensor.orgqr = householder_product
 
