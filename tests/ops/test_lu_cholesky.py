@@ -21,18 +21,18 @@ def factor(upper):
     return make
 
 
-def tri(mod, upper):
+def tri(upper):
     """The triangle a factor is read from, so that finite differences see the gradient of the whole input."""
     return (lambda a: a.triu()) if upper else (lambda a: a.tril())
 
 
 def cholesky_solve(mod, upper):
-    part = tri(mod, upper)
+    part = tri(upper)
     return lambda b, a: mod.cholesky_solve(b, part(a), upper)
 
 
 def cholesky_inverse(mod, upper):
-    part = tri(mod, upper)
+    part = tri(upper)
     return lambda a: mod.cholesky_inverse(part(a), upper)
 
 
