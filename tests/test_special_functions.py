@@ -59,7 +59,8 @@ def test_airy_ai_matches_torch_from_minus_2_09_and_mpmath_below():
 def test_bessel_j_y_match_mpmath_and_torch(name):
     # NOTE: torch's J0, J1, Y0, Y1 drop the leading 1 of the Cephes denominators (relative errors up to 1e-5 for
     # 1 < x < 100) and lose the phase x - pi/4 at large x, so the tight reference is mpmath
-    x = np.concatenate([np.linspace(0.05, 40, 120) + 0.013, np.logspace(-8, 0, 9), [4.99, 5.0, 5.01, 1e3, 1e8, 1e15, 1e300]])
+    x = np.concatenate([np.linspace(0.05, 40, 120) + 0.013, np.logspace(-8, 0, 9),
+                        [4.99, 5.0, 5.01, 1e3, 1e8, 1e15, 1e300]])
     e = getattr(ember.special, name)(ember.tensor(x)).numpy()
     np.testing.assert_allclose(e, _mpmath(name, x), rtol=1e-13, atol=1e-15)
     if name in ("bessel_j0", "bessel_j1"):

@@ -364,8 +364,8 @@ def _hermite_kernel(physicists):
 def _laguerre_kernel(xp, x, k):
     first = 1 - x
     out = xp.where(k == 1, first, xp.ones_like(x))
-    _recurrence(xp, out, (k >= 2) & (x != 0), k, first, lambda j, p, q, v: (((j + j) + (1 - v)) * q - j * p) / (j + 1),
-                x)
+    step = lambda j, p, q, v: (((j + j) + (1 - v)) * q - j * p) / (j + 1)     # noqa: E731
+    _recurrence(xp, out, (k >= 2) & (x != 0), k, first, step, x)
     return xp.where(k < 0, 0, xp.where(x == 0, 1, out))
 
 
