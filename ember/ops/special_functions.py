@@ -337,9 +337,10 @@ def _chebyshev_kernel(kind, trig_from, shifted=False):
             inner = xp.where(xp.sin(theta / 2) != 1, xp.cos((nf + 0.5) * theta) / xp.cos(theta / 2), limit)
             at_one, at_minus_one = 1, limit
         else:
-            limit = _signed(xp, k, xp.ones_like(y)) if shifted else xp.where(y > 0, odd, _signed(xp, k, xp.ones_like(y)))
+            alternating = _signed(xp, k, xp.ones_like(y))
+            limit = alternating if shifted else xp.where(y > 0, odd, alternating)
             inner = xp.where(xp.cos(theta / 2) != 1, xp.sin((nf + 0.5) * theta) / xp.sin(theta / 2), limit)
-            at_one, at_minus_one = odd, _signed(xp, k, xp.ones_like(y))
+            at_one, at_minus_one = odd, alternating
         out = xp.where(trig, inner, out)
         out = xp.where(y == 1, at_one, xp.where(y == -1, at_minus_one, out))
         return xp.where(k < 0, 0, out)
