@@ -14,9 +14,10 @@ BATCH = np.stack([np.eye(2), SINGULAR, SINGULAR])
 
 def test_namespace_has_torch_linalg_names():
     names = ["cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "householder_product",
-             "inv", "inv_ex", "lstsq", "lu", "lu_factor", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
-             "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular",
-             "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
+             "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp",
+             "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+             "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
+             "vector_norm"]
     assert all(hasattr(torch.linalg, n) for n in names)
     assert sorted(ember.linalg.__all__) == sorted(names + ["LinAlgError"])
     assert issubclass(ember.linalg.LinAlgError, RuntimeError)

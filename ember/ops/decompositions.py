@@ -1060,8 +1060,6 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 # ---- LU and least squares ------------------------------------------------------------------------
-linalg_lu_factor_ex = return_types._result_type("linalg_lu_factor_ex", ("LU", "pivots", "info"))
-_lu_with_info = return_types._result_type("_lu_with_info", ("LU", "pivots", "info"))
 
 
 def _permutation(xp, pivots, m, dtype):
@@ -1150,7 +1148,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False):
     """The LU factorisation of A with partial pivoting, packed as LAPACK's getrf: (LU, 1-based pivots, info), info
     the first zero diagonal element of U (1-based) or 0."""
     _check_tensors("linalg_lu_factor_ex", ("A", A))
-    return linalg_lu_factor_ex(*_lu_factor("torch.linalg.lu_factor_ex", A, pivot, check_errors))
+    return return_types.linalg_lu_factor_ex(*_lu_factor("torch.linalg.lu_factor_ex", A, pivot, check_errors))
 
 
 def lu_factor(A, *, pivot=True):
@@ -1167,7 +1165,7 @@ def lu(A, pivot=True, get_infos=False):
                   "compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = "
                   "torch.linalg.lu_factor_ex(A, compute_pivots)", UserWarning)
     out = _lu_factor("torch.lu", A, pivot, False)
-    return _lu_with_info(*out) if get_infos else out[:2]
+    return return_types._lu_with_info(*out) if get_infos else out[:2]
 
 
 class LuUnpackBackward0(Op):
