@@ -1,10 +1,13 @@
 """Creation functions: tensor, zeros, ones, arange, rand* ..., *_like, legacy FloatTensor & co."""
 import builtins
+import functools
+import importlib
+import threading
 
 import numpy as np
 
 from . import _dtype, random as _random
-from ._device import as_device, module_for, move, device_of
+from ._device import CPU, as_device, device, module_for, move, device_of
 from ._dtype import get_default_dtype, to_dtype, from_numpy_dtype
 from ._tensor import Tensor, Size, _wrap
 from .autograd.function import Op
@@ -13,7 +16,31 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "normal", "bernoulli",
            "multinomial", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
            "randint_like", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
-           "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor", "scalar_tensor"]
+           "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor", "scalar_tensor", "poisson", "binomial",
+           "frombuffer", "empty_strided", "get_default_device", "set_default_device", "set_default_tensor_type",
+           "typename"]
+
+
+_default_device = threading.local()      # .device: set_default_device's, per thread as in PyTorch
+
+
+def get_default_device():
+    """The device factory functions create tensors on when no device is given."""
+    d = getattr(_default_device, "device", None)
+    if d is None:
+        return CPU
+    return d if d.type == "cpu" or d.index is not None else device(d.type, 0)
+
+
+def set_default_device(device):
+    """Make factory functions (zeros, tensor, rand ...) create tensors on device when none is given; None resets to
+    the cpu."""
+    _default_device.device = as_device(device)
+
+
+def _device_arg(device):
+    """The device a factory function creates on: device, or the default device."""
+    return as_device(device) if device is not None else getattr(_default_device, "device", None)
 
 
 _SCALAR_DTYPES = {builtins.bool: lambda: _dtype.bool, builtins.int: lambda: _dtype.int64,
@@ -119,7 +146,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
                       "or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "ember.tensor(sourceTensor).", UserWarning, stacklevel=2)
-    return _finish(_wrap(_place(_to_array(data, dtype is not None), dtype, device, copy=True)), requires_grad)
+    a = _place(_to_array(data, dtype is not None), dtype, _device_arg(device), copy=True)
+    return _finish(_wrap(a), requires_grad)
 
 
 def asarray(obj, dtype=None, device=None, copy=None, requires_grad=False):
@@ -129,7 +157,8 @@ def asarray(obj, dtype=None, device=None, copy=None, requires_grad=False):
     shared = isinstance(obj, (Tensor, np.ndarray))      # src is the caller's own memory
     if copy is False and not shared:
         raise ValueError("can't alias arbitrary sequence into a tensor.")
-    a = _place(src, dtype, device, copy=builtins.bool(copy) and shared)
+    a = _place(src, dtype, device if isinstance(obj, Tensor) else _device_arg(device),
+               copy=builtins.bool(copy) and shared)
     if copy is False and a is not src:
         raise ValueError(f"can't alias tensor or array into a tensor of a different dtype or device "
                          f"without a copy (asked for dtype={dtype}, device={device})")
@@ -154,6 +183,36 @@ def from_numpy(ndarray):
     return _wrap(ndarray)
 
 
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-d tensor sharing memory with an object that implements the buffer protocol (bytearray, array, mmap ...),
+    of count elements of dtype (all of them if -1) starting offset bytes in."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    if not view.c_contiguous:
+        raise RuntimeError("could not retrieve buffer from object")
+    n, size = view.nbytes, to_dtype(dtype).itemsize
+    if n <= 0 or count == 0:
+        raise ValueError(f"both buffer length ({n}) and count ({count}) must not be 0")
+    if not 0 <= offset < n:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({n} bytes) "
+                         f"minus 1")
+    if count < 0 and (n - offset) % size:
+        raise ValueError(f"buffer length ({n - offset} bytes) after offset ({offset} bytes) must be a multiple of "
+                         f"element size ({size})")
+    count = (n - offset) // size if count < 0 else count
+    if offset + count * size > n:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not be "
+                         f"greater than actual buffer length ({n} bytes)")
+    if view.readonly:
+        from ._switches import warn_once
+        warn_once("The given buffer is not writable, and ember does not support writing to it: the tensor is "
+                  "read-only. You may want to copy the buffer, or make it writable, before converting it to a "
+                  "tensor. This type of warning will be suppressed for the rest of this program.")
+    return _finish(_wrap(np.frombuffer(view, to_dtype(dtype).np, count, offset)), requires_grad)
+
+
 def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
     """A 0-d tensor holding the number s, of the default dtype unless dtype is given."""
     return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
@@ -175,7 +234,7 @@ def _size(size):
 
 def _new(fill, size, dtype, device, requires_grad):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    xp = module_for(as_device(device))
+    xp = module_for(_device_arg(device))
     return _finish(_wrap(fill(xp, _size(size), dt.np)), requires_grad)
 
 
@@ -192,6 +251,26 @@ def ones(*size, dtype=None, device=None, requires_grad=False):
 def empty(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of the given shape (ember fills it with zeros, never with stale memory)."""
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A tensor of the given shape whose elements are `stride` apart in memory (ember fills it with zeros)."""
+    for name, pos, v in (("size", 1, size), ("stride", 2, stride)):
+        if not isinstance(v, (tuple, list)):
+            raise TypeError(f"empty_strided(): argument '{name}' (position {pos}) must be tuple of ints, not "
+                            f"{type(v).__name__}")
+    size, stride = _size((size,)), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+                           f"({len(stride)})")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
+    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    xp = module_for(_device_arg(device))
+    n = 0 if 0 in size else 1 + builtins.sum((s - 1) * st for s, st in zip(size, stride))
+    storage = xp.zeros(n, dt.np)
+    a = xp.lib.stride_tricks.as_strided(storage, size, tuple(st * dt.itemsize for st in stride))
+    return _finish(_wrap(a), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -244,7 +323,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = int(np.ceil((end - start) / step))
     dt = to_dtype(dtype)
-    xp = module_for(as_device(device))
+    xp = module_for(_device_arg(device))
     if dt.is_floating_point:
         values = start + step * xp.arange(n, dtype=np.float64)
     else:
@@ -261,7 +340,7 @@ def range(start, end, step=1, dtype=None, device=None, requires_grad=False):
     start, end, step = _number(start), _number(end), _number(step)
     n = int(np.floor((end - start) / step)) + 1
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    values = start + step * module_for(as_device(device)).arange(n, dtype=np.float64)
+    values = start + step * module_for(_device_arg(device)).arange(n, dtype=np.float64)
     return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
 
@@ -283,7 +362,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    xp = module_for(as_device(device))
+    xp = module_for(_device_arg(device))
     values = _linspace(xp, builtins.float(_number(start)), builtins.float(_number(end)), int(steps), dt)
     return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
@@ -293,7 +372,7 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    xp = module_for(as_device(device))
+    xp = module_for(_device_arg(device))
     exps = _linspace(xp, builtins.float(_number(start)), builtins.float(_number(end)), int(steps), _dtype.float64)
     return _finish(_wrap((builtins.float(base) ** exps).astype(dt.np)), requires_grad)
 
@@ -305,18 +384,19 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
         if v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    return _finish(_wrap(module_for(as_device(device)).eye(n, m, dtype=dt.np)), requires_grad)
+    return _finish(_wrap(module_for(_device_arg(device)).eye(n, m, dtype=dt.np)), requires_grad)
 
 
 # ---- random sampling: drawn on the cpu from the generator, then moved ----
 
 def _sampled(a, dt, device, requires_grad):
     a = np.asarray(a).astype(dt.np, copy=False)
-    d = as_device(device)
+    d = _device_arg(device)
     return _finish(_wrap(move(a, d) if d is not None and d.type != "cpu" else a), requires_grad)
 
 
-_KERNEL_NAMES = dict(bool="Bool", uint8="Byte", int8="Char", int16="Short", int32="Int", int64="Long")
+_KERNEL_NAMES = dict(bool="Bool", uint8="Byte", int8="Char", int16="Short", int32="Int", int64="Long",
+                     float16="Half", float32="Float", float64="Double")
 
 
 def _float_dtype(dtype, kernel):
@@ -441,6 +521,9 @@ def bernoulli(input, p=None, generator=None):
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         return _sampled(_random.rng(generator).random(input.shape) < p, input.dtype, input.device, False)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for '
+                                  f'\'{_KERNEL_NAMES[input.dtype.name]}\'')
     if ((input._data < 0) | (input._data > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     r = _random.rng(generator)
@@ -469,6 +552,70 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     return _sampled(out.reshape(p.shape[:-1] + (num_samples,)), _dtype.int64, input.device, False)
 
 
+class PoissonBackward0(_Sample):
+    """poisson(Tensor input)."""
+
+
+class BinomialBackward0(Op):
+    """binomial(count, prob): PyTorch has no derivative for it (its grad_fn is NotImplemented)."""
+
+    @staticmethod
+    def forward(ctx, count, prob, draw):
+        return draw(count, prob)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::binomial is not implemented")
+
+
+BinomialBackward0.__name__ = BinomialBackward0.__qualname__ = "NotImplemented"
+
+
+def poisson(input, generator=None):
+    """Numbers drawn from the Poisson distribution with the rates in input, elementwise."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_KERNEL_NAMES[input.dtype.name]}\'')
+    if not (input._data >= 0).all():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    r = _random.rng(generator)
+    return PoissonBackward0.apply(input, draw=lambda rate: _on_device_of(rate, r.poisson(move(rate, CPU))))
+
+
+def _on_device_of(a, sample):
+    """A NumPy sample in a's dtype, on a's device."""
+    return move(np.asarray(sample).astype(a.dtype), device_of(a))
+
+
+def _binomial_draw(r, count, prob):
+    """Binomial draws: 0 where count <= 0 or prob <= 0, count where prob >= 1, nan where either is nan."""
+    c, p = np.broadcast_arrays(move(count, CPU).astype(np.float64), move(prob, CPU).astype(np.float64))
+    drawn = (c > 0) & (p > 0) & (p < 1) & np.isfinite(c)
+    out = np.where((p >= 1) & (c > 0), c, 0.0)
+    out[drawn] = r.binomial(np.floor(c[drawn]).astype(np.int64), p[drawn])
+    out[np.isnan(c) | np.isnan(p)] = np.nan
+    return _on_device_of(count, out)
+
+
+def binomial(count, prob, generator=None):
+    """The number of successes in count trials of probability prob, elementwise (count and prob broadcast)."""
+    if not isinstance(prob, Tensor):
+        raise TypeError(f"binomial(): argument 'prob' (position 2) must be Tensor, not {type(prob).__name__}")
+    for name, t in (("count", count), ("prob", prob)):
+        if not t.is_floating_point():
+            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
+                             f"{_KERNEL_NAMES[t.dtype.name]}")
+    if prob.dtype is not count.dtype:
+        raise RuntimeError(f"Found dtype {_KERNEL_NAMES[prob.dtype.name]} but expected "
+                           f"{_KERNEL_NAMES[count.dtype.name]}")
+    try:
+        np.broadcast_shapes(count.shape, prob.shape)
+    except ValueError:
+        from .ops.pointwise import _broadcast_error
+        raise _broadcast_error(count._data, prob._data) from None
+    r = _random.rng(generator)
+    return BinomialBackward0.apply(count, prob, draw=lambda c, p: _binomial_draw(r, c, p))
+
+
 def rand_like(input, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform random numbers in [0, 1) of input's shape (and dtype and device, unless given)."""
     return _like(lambda size, **kw: rand(size, generator=generator, **kw), input, dtype, device, requires_grad)
@@ -491,14 +638,17 @@ def legacy_tensor_data(args, dtype=None, device=None):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     if not args:
         args = (0,)
-    if len(args) == 1 and not isinstance(args[0], (Size, builtins.int, np.integer)):
+    if len(args) == 1 and (isinstance(args[0], builtins.bool) or not isinstance(args[0], (Size, builtins.int,
+                                                                                          np.integer))):
         src = args[0]
         if isinstance(src, Tensor):
             return src._data.astype(dt.np, copy=False)
+        if isinstance(src, str):
+            raise TypeError("new(): invalid data type 'str'")
         if not isinstance(src, _SEQUENCES):
             raise TypeError(f"new(): data must be a sequence (got {type(src).__name__})")
-        return _place(_to_array(src, True), dt, device, copy=True)
-    return module_for(as_device(device)).zeros(_size(args), dt.np)
+        return _place(_to_array(src, True), dt, _device_arg(device), copy=True)
+    return module_for(_device_arg(device)).zeros(_size(args), dt.np)
 
 
 class _LegacyMeta(type):
@@ -527,6 +677,35 @@ _LEGACY = [FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTe
            BoolTensor]
 
 
+def set_default_tensor_type(t):
+    """Deprecated: set the default floating point dtype from a legacy type (ember.DoubleTensor) or its name
+    ('torch.DoubleTensor')."""
+    from ._switches import warn_once
+    warn_once("ember.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use ember.set_default_dtype() "
+              "and ember.set_default_device() as alternatives.")
+    if isinstance(t, str):
+        root, *path = t.split(".")
+        module = importlib.import_module("ember" if root in ("torch", "ember") else root)
+        t = functools.reduce(getattr, path, module)
+    if type(t) is not _LegacyMeta:
+        raise TypeError("invalid type object: only floating-point types are supported as the default type")
+    _dtype.set_default_dtype(t.dtype)
+
+
+def typename(obj):
+    """The type of obj as a string: a tensor's legacy type ('ember.FloatTensor'), else module.qualified_name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        name = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        name = obj.__name__
+    else:
+        module, name = type(obj).__module__ or "", type(obj).__qualname__
+    return name if module in ("", "builtins") else f"{module}.{name}"
+
+
 def legacy_type_name(t):
     """'ember.FloatTensor' and friends, as Tensor.type() returns."""
     for cls in _LEGACY:
@@ -542,3 +721,7 @@ def legacy_dtype_of_name(name):
         if cls.__name__ == short:
             return cls.dtype
     raise ValueError(f"invalid type: '{name}'")
+
+
+Tensor.bernoulli = bernoulli
+Tensor.multinomial = multinomial

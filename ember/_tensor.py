@@ -1,10 +1,14 @@
 """class Tensor: a backend array plus the autograd fields; operators are attached by ember.ops."""
+import mmap
+import numbers
+import operator
+
 import numpy as np
 
 from . import _dtype, _device
 from ._dtype import from_numpy_dtype
 
-__all__ = ["Tensor", "is_tensor", "numel"]
+__all__ = ["Tensor", "is_tensor", "numel", "is_nonzero", "is_same_size", "is_signed", "is_inference", "get_device"]
 
 _new = object.__new__
 
@@ -66,6 +70,38 @@ class Tensor:
         return self.device.type == "cuda"
 
     @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    # devices, layouts and representations ember does not have
+    is_meta = is_mkldnn = is_mps = is_xla = is_xpu = is_ipu = is_maia = is_mtia = is_vulkan = False
+    is_nested = is_quantized = is_sparse = is_sparse_csr = False
+
+    def get_device(self):
+        """The index of the cuda device holding the tensor; -1 on the cpu."""
+        d = self.device
+        return -1 if d.type == "cpu" else d.index or 0
+
+    def is_signed(self):
+        """True for signed dtypes: every dtype but bool and uint8."""
+        return self.dtype.is_signed
+
+    def is_inference(self):
+        """False: ember has no inference tensors (inference_mode records nothing, as no_grad)."""
+        return False
+
+    def is_nonzero(self):
+        """The truth of a one-element tensor (errors for any other number of elements)."""
+        return self.__bool__()
+
+    def is_same_size(self, other):
+        """True if other has this tensor's shape."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"is_same_size(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return self._data.shape == other._data.shape
+
+    @property
     def ndim(self):
         return self._data.ndim
 
@@ -95,6 +131,62 @@ class Tensor:
     def data_ptr(self):
         return self._data.__array_interface__["data"][0] if isinstance(self._data, np.ndarray) \
             else self._data.data.ptr
+
+    const_data_ptr = data_ptr
+
+    def storage_offset(self):
+        """The offset of the first element in the underlying storage, in elements."""
+        a = self._data
+        start = _root(a).__array_interface__["data"][0] if isinstance(a, np.ndarray) else a.data.mem.ptr
+        return (self.data_ptr() - start) // a.itemsize
+
+    def dim_order(self, *, ambiguity_check=False):
+        """The dimensions from outermost to innermost in memory (ambiguity_check=True raises if that order is not
+        unique)."""
+        if not isinstance(ambiguity_check, bool):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        sizes, strides = self._data.shape, self.stride()
+        if ambiguity_check and (1 in sizes or any(a == b for a, b in zip(strides, strides[1:]))):
+            raise RuntimeError("The tensor does not have unique dim order, or cannot map to exact one of the given "
+                               "memory formats.")
+        if self._data.ndim < 2 or self.is_contiguous():
+            return tuple(range(self._data.ndim))
+        return _dim_order(sizes, strides, ambiguity_check)
+
+    def is_pinned(self, device=None):
+        """Whether the tensor lives in page-locked host memory (CuPy's, from pin_memory())."""
+        cp = _device._cupy
+        return cp is not None and isinstance(self._data, np.ndarray) and \
+            isinstance(_root(self._data).base, cp.cuda.PinnedMemoryPointer)
+
+    def pin_memory(self, device=None):
+        """A copy of the tensor in page-locked host memory, for fast copies to the GPU (needs CUDA, as in PyTorch)."""
+        if not _device.cuda.is_available():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        if not self.is_cpu:
+            from ._creation import legacy_type_name
+            raise RuntimeError(f"cannot pin '{legacy_type_name(self)}' only dense CPU tensors can be pinned")
+        if self.is_pinned():
+            return self
+        import cupyx
+        pinned = cupyx.empty_pinned(self._data.shape, self._data.dtype)
+        pinned[...] = self._data
+        return _wrap(pinned)
+
+    def is_shared(self):
+        """Whether the storage is in shared memory: a cpu tensor after share_memory_(), or any cuda tensor."""
+        if not isinstance(self._data, np.ndarray):
+            return True
+        return isinstance(getattr(_root(self._data).base, "obj", None), mmap.mmap)
+
+    def share_memory_(self):
+        """Move the storage to shared memory, which processes forked afterwards write to as well; returns self."""
+        if not self.is_shared():
+            shared = np.frombuffer(mmap.mmap(-1, max(self._data.nbytes, 1)), self._data.dtype, self._data.size)
+            shared = shared.reshape(self._data.shape)
+            shared[...] = self._data
+            self._data = shared
+        return self
 
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
@@ -391,6 +483,42 @@ class Tensor:
         return self.to(device=_device.device("cuda", device if isinstance(device, int) else None)
                        if not isinstance(device, (str, _device.device)) else device)
 
+    def new(self, *args, device=None):
+        """Legacy constructor: x.new(*sizes) gives an uninitialized tensor, x.new(data) a copy of data, in x's dtype
+        and on x's device (or device); x.new(tensor) aliases a tensor of x's dtype and device."""
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            other = args[0]
+            if other.dtype is not self.dtype or other.device != self.device:
+                raise TypeError(f"expected {_tensor_options(self)} (got {_tensor_options(other)})")
+            return other.detach()
+        from ._creation import legacy_tensor_data
+        return _wrap(legacy_tensor_data(args, self.dtype, device if device is not None else self.device))
+
+    @property
+    def volatile(self):
+        """Removed in PyTorch 0.4: always False (use no_grad())."""
+        import warnings
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value):
+        import warnings
+        warnings.warn("volatile was removed and now has no effect. Use `with ember.no_grad():` instead.",
+                      UserWarning, stacklevel=2)
+
+    def apply_(self, callable):
+        """Replace each element x by callable(x), in place (cpu tensors only; slow, for tests and debugging)."""
+        return _map_elements(self, "apply_", callable)
+
+    def map_(self, tensor, callable):
+        """Replace each element x by callable(x, y), y the element of tensor (broadcast to self), in place."""
+        return _map_elements(self, "map_", callable, (("other", tensor),))
+
+    def map2_(self, x, y, callable):
+        """Replace each element a by callable(a, b, c), b and c the elements of x and y, in place."""
+        return _map_elements(self, "map2_", callable, (("x", x), ("y", y)))
+
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from ._creation import tensor
         return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
@@ -493,6 +621,84 @@ def _wrap_dim(dim, ndim):
     return dim % n
 
 
+def _root(a):
+    """The numpy array owning a's memory (the last array in its chain of bases)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _dim_order(sizes, strides, ambiguity_check):
+    """PyTorch's stable order of dimensions by decreasing stride (size-1 and stride-0 dimensions stay put)."""
+    def should_swap(a, b):
+        sa, sb = strides[a], strides[b]
+        if sa == 0 or sb == 0:
+            return 0
+        if sa == sb:
+            return 0 if sizes[a] <= sizes[b] else 1
+        return -1 if sb > sa else 1
+
+    perm = list(reversed(range(len(sizes))))
+    for i in range(1, len(perm)):
+        j = i
+        for k in reversed(range(i)):
+            order = should_swap(perm[k], perm[j])
+            if order > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif order < 0:
+                break
+    if ambiguity_check and any(should_swap(a, b) != -1 for a, b in zip(perm, perm[1:])):
+        raise RuntimeError("The tensor does not have unique dim order.")
+    return tuple(reversed(perm))
+
+
+_CPP_TYPE_NAMES = dict(bool="bool", uint8="unsigned char", int8="signed char", int16="short int", int32="int",
+                       int64="long int", float16="c10::Half", float32="float", float64="double")
+
+
+def _tensor_options(t):
+    """A tensor's options as PyTorch prints them in the legacy constructors' errors."""
+    d = t.device
+    shown = "cpu" if d.type == "cpu" else f"cuda:{d.index or 0}"
+    return (f"TensorOptions(dtype={_CPP_TYPE_NAMES[t.dtype.name]}, device={shown}, "
+            f"layout=Strided, requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+def _to_element(value, kind):
+    """callable's result as a Python number for an array of dtype kind 'b', 'f' or an integer kind."""
+    if kind == "b":
+        return bool(value)
+    if kind == "f":
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"must be real number, not {type(value).__name__}")
+        return float(value)
+    return int(value) if isinstance(value, float) else operator.index(value)
+
+
+def _map_elements(self, name, callable, others=()):
+    """self[i] = callable(self[i], *(other[i] for other in others)) for every element, in place."""
+    for arg, other in others:
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {others.index((arg, other)) + 1}) must be Tensor, "
+                            f"not {type(other).__name__}")
+    if self._requires_grad or any(other._requires_grad for _, other in others):
+        raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use var.detach().{name}() instead.")
+    from ._creation import legacy_type_name
+    for arg, other in others:
+        if other.dtype is not self.dtype or other.device != self.device:
+            quoted = f"'{arg}'" if name == "map_" else f"argument '{arg}'"
+            raise TypeError(f"{name}: expected {legacy_type_name(self)} for {quoted} (got {legacy_type_name(other)})")
+    if not isinstance(self._data, np.ndarray):
+        raise TypeError(f"{name} is only implemented on CPU tensors")
+    columns = [self._data.ravel().tolist()] + [other.expand(self.shape)._data.ravel().tolist() for _, other in others]
+    kind = self._data.dtype.kind
+    values = [_to_element(callable(*elements), kind) for elements in zip(*columns)]
+    from .ops.inplace import write_into
+    write_into(self, np.array(values, dtype=self._data.dtype).reshape(self._data.shape))
+    return self
+
+
 def is_tensor(obj):
     """True if obj is an ember Tensor."""
     return isinstance(obj, Tensor)
@@ -503,3 +709,37 @@ def numel(input):
     if not isinstance(input, Tensor):
         raise TypeError(f"numel(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return input._data.size
+
+
+def _check_tensor(fn, input):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input
+
+
+def is_nonzero(input):
+    """The truth of a one-element tensor (errors for any other number of elements)."""
+    return _check_tensor("is_nonzero", input).is_nonzero()
+
+
+def is_same_size(input, other):
+    """True if input and other have the same shape."""
+    _check_tensor("is_same_size", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"is_same_size(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    return input.is_same_size(other)
+
+
+def is_signed(input):
+    """True if input's dtype is signed."""
+    return _check_tensor("is_signed", input).is_signed()
+
+
+def is_inference(input):
+    """False: ember has no inference tensors."""
+    return _check_tensor("is_inference", input).is_inference()
+
+
+def get_device(input):
+    """The index of the cuda device holding input; -1 on the cpu."""
+    return _check_tensor("get_device", input).get_device()

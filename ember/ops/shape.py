@@ -16,9 +16,9 @@ from .linalg import DiagEmbedBackward0
 from .reduce import _dims, _type_name
 
 __all__ = ["reshape", "view", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t",
-           "unsqueeze", "squeeze", "expand", "expand_as", "sum_to_size", "clone", "contiguous", "flatten",
-           "unflatten", "tile", "flip", "roll", "cat", "concat", "concatenate", "stack", "hstack", "vstack",
-           "split", "chunk", "narrow", "unbind", "select", "movedim", "moveaxis", "broadcast_to", "broadcast_tensors",
+           "unsqueeze", "squeeze", "expand", "expand_as", "sum_to_size", "clone", "contiguous", "flatten", "unflatten",
+           "tile", "flip", "roll", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "split", "chunk",
+           "narrow", "unbind", "select", "movedim", "moveaxis", "adjoint", "broadcast_to", "broadcast_tensors",
            "broadcast_shapes", "meshgrid", "tensor_split", "hsplit", "vsplit", "dsplit", "atleast_1d", "atleast_2d",
            "atleast_3d", "dstack", "column_stack", "row_stack", "fliplr", "flipud", "rot90", "diag_embed",
            "block_diag", "cartesian_prod", "combinations", "repeat_interleave", "tril_indices", "triu_indices",
@@ -164,6 +164,36 @@ def transpose(input, dim0, dim1):
 
 
 swapaxes = swapdims = transpose
+
+
+def _matrix_transpose(input, name, hint):
+    """input's last two dimensions swapped, for mT, mH and adjoint() (ember's dtypes are real: conjugation is the
+    identity); PyTorch's deprecation warning for 0-d input (returned as is) and its error for 1-d input."""
+    n = input._data.ndim
+    if n == 0:
+        shown = name if name.endswith("()") else f"Tensor.{name}"
+        warnings.warn(f"{shown} is deprecated on 0-D tensors. {hint}", UserWarning, stacklevel=3)
+        return input
+    if n == 1:
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return TransposeBackward0.apply(input, n - 2, n - 1)
+
+
+def adjoint(input):
+    """The conjugate transpose of input's last two dimensions, as a view."""
+    return _matrix_transpose(input, "adjoint()", "Consider using x.conj().")
+
+
+def _conj_transpose(input):
+    """Tensor.H: the conjugate transpose of a matrix."""
+    n = input._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=3)
+        return input
+    if n != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
+                           + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
+    return TransposeBackward0.apply(input, 0, 1)
 
 
 class TBackward0(ViewOp):
@@ -1130,12 +1160,15 @@ def _varargs(fn):
 def _methods():
     for fn in (reshape, view, view_as, reshape_as, permute, transpose, swapaxes, swapdims, t, unsqueeze, squeeze,
                expand, expand_as, sum_to_size, clone, contiguous, flatten, unflatten, repeat, roll, split, chunk,
-               unbind, narrow, select, movedim, moveaxis, _varargs(tile), _varargs(flip), broadcast_to, tensor_split,
-               hsplit, vsplit, dsplit, fliplr, flipud, rot90, diag_embed, repeat_interleave, diff):
+               unbind, narrow, select, movedim, _varargs(tile), _varargs(flip), broadcast_to, tensor_split,
+               hsplit, vsplit, dsplit, fliplr, flipud, rot90, diag_embed, repeat_interleave, diff, adjoint):
         setattr(Tensor, fn.__name__, fn)
     Tensor.swapaxes = Tensor.swapdims = transpose
     Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self._data.ndim)))))
-    Tensor.mT = property(lambda self: transpose(self, -2, -1))
+    Tensor.mT = property(lambda self: _matrix_transpose(self, "mT", "This function is the identity in these cases."))
+    Tensor.mH = property(lambda self: _matrix_transpose(self, "mH", "Consider using x.conj()."))
+    Tensor.H = property(_conj_transpose)
+    Tensor.moveaxis = movedim
 
 
 _methods()
