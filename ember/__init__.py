@@ -3,7 +3,7 @@ from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, flo
                      double, short, int, long, get_default_dtype, set_default_dtype, result_type, promote_types,
                      can_cast)
 from ._device import device, cuda
-from ._tensor import Tensor, Size, is_tensor, numel
+from ._tensor import Tensor, Size, is_tensor, numel, is_nonzero, is_same_size, is_signed, is_inference, get_device
 from ._typeinfo import finfo, iinfo
 from ._tensor_str import set_printoptions
 from ._creation import *  # noqa: F401,F403
@@ -35,5 +35,6 @@ from .utils.dlpack import *  # noqa: F401,F403
 from ._switches import *  # noqa: F401,F403
 from . import backends, distributions, func, linalg, nn, optim, profiler, return_types, special, testing, utils, viz
 from .nn._torch_functions import *  # noqa: F401,F403
+from .func import vmap  # noqa: F401
 
 __version__ = "0.1.0"

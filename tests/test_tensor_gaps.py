@@ -8,7 +8,7 @@ import torch
 
 import ember
 from ember import _switches
-from ember._tensor import get_device, is_inference, is_nonzero, is_same_size, is_signed
+from ember import get_device, is_inference, is_nonzero, is_same_size, is_signed
 
 DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
 PREDICATES = {"is_nonzero": is_nonzero, "is_same_size": is_same_size, "is_signed": is_signed,
@@ -466,6 +466,7 @@ def test_empty_strided_errors(size, stride):
 
 
 def test_vmap_is_func_vmap():
+    assert ember.vmap is ember.func.vmap
     assert ember.func.vmap(lambda x: x.sum())(ember.ones(3, 2)).tolist() == [2.0, 2.0, 2.0]
 
 
@@ -523,3 +524,13 @@ def test_deterministic_debug_mode(deterministic_state):
         assert lib.get_deterministic_debug_mode() == 1
     for arg in ("foo", 3, -1, 1.0, None, "ERROR"):
         same_error(lambda: ember.set_deterministic_debug_mode(arg), lambda: torch.set_deterministic_debug_mode(arg))
+
+
+def test_module_share_memory_shares_parameters_and_buffers():
+    model = ember.nn.Sequential(ember.nn.Linear(2, 3), ember.nn.BatchNorm1d(3))
+    before = [t.detach().clone() for t in list(model.parameters()) + list(model.buffers())]
+    assert model.share_memory() is model
+    tensors = list(model.parameters()) + list(model.buffers())
+    assert all(t.is_shared() for t in tensors)
+    for t, b in zip(tensors, before):
+        np.testing.assert_array_equal(t.detach().numpy(), b.numpy())

@@ -411,7 +411,8 @@ class Module:
         return self._apply(lambda t: t.cuda(device))
 
     def share_memory(self):
-        return self
+        """Move every parameter, gradient and buffer into shared memory (see Tensor.share_memory_)."""
+        return self._apply(lambda t: t.share_memory_())
 
     # ---- state_dict ----------------------------------------------------------------------------
     def _save_to_state_dict(self, destination, prefix, keep_vars):
