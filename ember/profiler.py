@@ -1,7 +1,6 @@
 """torch.profiler: the autograd profiler with activities, a step schedule and trace handlers (CPU only)."""
 import enum
 import gzip
-import json
 import os
 import socket
 import time
