@@ -44,7 +44,7 @@ def _device_arg(device):
 
 
 _SCALAR_DTYPES = {builtins.bool: lambda: _dtype.bool, builtins.int: lambda: _dtype.int64,
-                  builtins.float: get_default_dtype}
+                  builtins.float: get_default_dtype, builtins.complex: _dtype.get_default_complex_dtype}
 _SEQUENCES = (list, tuple, builtins.range, np.ndarray)
 
 
@@ -56,7 +56,7 @@ def _leaf_dtype(x):
         return x.dtype
     if isinstance(x, np.generic):
         return from_numpy_dtype(x.dtype)
-    for kind in (builtins.bool, builtins.int, builtins.float):     # subclasses such as IntEnum
+    for kind in (builtins.bool, builtins.int, builtins.float, builtins.complex):     # subclasses such as IntEnum
         if isinstance(x, kind):
             return _SCALAR_DTYPES[kind]()
     if x is None:
@@ -87,8 +87,8 @@ def _nested_to_array(data, cast):
     dt = get_default_dtype() if not dtypes else dtypes.pop()
     for d in dtypes:
         dt = _dtype.promote_types(dt, d)
-    if cast and dt.is_floating_point:
-        dt = _dtype.float64
+    if cast and (dt.is_floating_point or dt.is_complex):
+        dt = _dtype.complex128 if dt.is_complex else _dtype.float64
     if any(issubclass(t, Tensor) for t in leaf_types):
         data = _replace_tensors(data)
     try:
@@ -712,7 +712,8 @@ def legacy_type_name(t):
         if cls.dtype is t.dtype:
             prefix = "ember." if t.device.type == "cpu" else "ember.cuda."
             return prefix + cls.__name__
-    raise TypeError(f"no legacy type name for {t.dtype}")
+    return ("ember." if t.device.type == "cpu" else "ember.cuda.") + \
+        {_dtype.complex64: "ComplexFloatTensor", _dtype.complex128: "ComplexDoubleTensor"}[t.dtype]
 
 
 def legacy_dtype_of_name(name):

@@ -2,10 +2,10 @@
 import numpy as np
 
 __all__ = ["dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-           "float64", "half", "float", "double", "short", "int", "long",
-           "get_default_dtype", "set_default_dtype", "result_type", "promote_types", "can_cast"]
+           "float64", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat",
+           "cdouble", "get_default_dtype", "get_default_complex_dtype", "set_default_dtype", "result_type", "promote_types", "can_cast"]
 
-_BOOL, _INT, _FLOAT = 0, 1, 2
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
@@ -16,8 +16,8 @@ class dtype:
         self.name, self.np, self.kind = name, np.dtype(np_dtype), kind
         self.itemsize = self.np.itemsize
         self.is_floating_point = kind == _FLOAT
-        self.is_complex = False
-        self.is_signed = self.np.kind in "if"
+        self.is_complex = kind == _COMPLEX
+        self.is_signed = self.np.kind in "ifc"
 
     def __repr__(self):
         return "ember." + self.name
@@ -29,11 +29,14 @@ class dtype:
 _ALL = [dtype("bool", np.bool_, _BOOL), dtype("uint8", np.uint8, _INT), dtype("int8", np.int8, _INT),
         dtype("int16", np.int16, _INT), dtype("int32", np.int32, _INT), dtype("int64", np.int64, _INT),
         dtype("float16", np.float16, _FLOAT), dtype("float32", np.float32, _FLOAT),
-        dtype("float64", np.float64, _FLOAT)]
+        dtype("float64", np.float64, _FLOAT), dtype("complex64", np.complex64, _COMPLEX),
+        dtype("complex128", np.complex128, _COMPLEX)]
 _by_name = {d.name: d for d in _ALL}
 _from_np = {d.np: d for d in _ALL}
-bool, uint8, int8, int16, int32, int64, float16, float32, float64 = _ALL
-half, float, double, short, int, long = float16, float32, float64, int16, int32, int64
+bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128 = _ALL
+half, float, double, short, int, long, cfloat, cdouble = float16, float32, float64, int16, int32, int64, complex64, \
+    complex128
+_COMPLEX_OF = {float32: complex64, float64: complex128}
 
 _default = [float32]
 
@@ -56,11 +59,13 @@ def to_dtype(d):
     if type(d) is dtype:
         return d
     if d is _builtin_float:
-        return get_default_dtype()
+        return float64      # as PyTorch: the Python types name the double-precision dtypes
     if d is _builtin_int:
         return int64
     if d is _builtin_bool:
         return bool
+    if d is _builtin_complex:
+        return complex128
     if isinstance(d, str) and d.replace("torch.", "").replace("ember.", "") in _aliases:
         return _aliases[d.replace("torch.", "").replace("ember.", "")]
     try:
@@ -81,7 +86,30 @@ def from_numpy_dtype(npd):
 
 import builtins as _b  # noqa: E402
 _builtin_float, _builtin_int, _builtin_bool = _b.float, _b.int, _b.bool
-_aliases = dict(_by_name, half=float16, float=float32, double=float64, short=int16, int=int32, long=int64)
+_builtin_complex = _b.complex
+_aliases = dict(_by_name, half=float16, float=float32, double=float64, short=int16, int=int32, long=int64,
+                cfloat=complex64, cdouble=complex128)
+
+
+def to_complex(d):
+    """The complex dtype with d's floating precision (float32 -> complex64, float64 -> complex128)."""
+    if d.is_complex:
+        return d
+    try:
+        return _COMPLEX_OF[d]
+    except KeyError:
+        raise TypeError(f"{d} has no complex counterpart in ember: complex32 (ComplexHalf) is not supported, as "
+                        f"NumPy has no such type; compute in float32 first, e.g. x.float()") from None
+
+
+def to_real(d):
+    """The real dtype of a complex dtype's parts (complex64 -> float32); d itself when it is not complex."""
+    return float32 if d is complex64 else float64 if d is complex128 else d
+
+
+def get_default_complex_dtype():
+    """The complex dtype of the default floating point dtype (initially ember.complex64)."""
+    return to_complex(_default[0])
 
 
 def promote_types(a, b):
@@ -89,15 +117,21 @@ def promote_types(a, b):
     if a is b:
         return a
     if a.kind != b.kind:
-        return a if a.kind > b.kind else b
+        hi, lo = (a, b) if a.kind > b.kind else (b, a)
+        return _from_np[np.promote_types(hi.np, lo.np)] if hi.kind == _COMPLEX and lo.kind == _FLOAT else hi
     return _from_np[np.promote_types(a.np, b.np)]
 
 
 def _combine(higher, lower):
-    # PyTorch's combine_categories: a lower-priority operand only matters when its category is higher
+    # PyTorch's combine_categories: a lower-priority operand only matters when its category is higher; a complex
+    # one keeps a floating operand's precision (float64 tensor * 1j is complex128)
     if higher is None:
         return lower
-    if lower is None or higher.kind == _FLOAT:
+    if lower is None or higher.kind == _COMPLEX:
+        return higher
+    if lower.kind == _COMPLEX:
+        return to_complex(higher) if higher.kind == _FLOAT else lower
+    if higher.kind == _FLOAT:
         return higher
     if higher is bool or lower.kind == _FLOAT:
         return promote_types(higher, lower)
@@ -112,6 +146,8 @@ def _scalar_dtype(x):
         return int64
     if isinstance(x, (_builtin_float, np.floating)):
         return get_default_dtype()
+    if isinstance(x, (_builtin_complex, np.complexfloating)):
+        return get_default_complex_dtype()
     raise TypeError(f"expected a Tensor or a Python number, got {type(x).__name__}")
 
 

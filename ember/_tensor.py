@@ -192,7 +192,7 @@ class Tensor:
         return self._data.dtype.kind == "f"
 
     def is_complex(self):
-        return False
+        return self._data.dtype.kind == "c"
 
     @property
     def itemsize(self):
@@ -223,6 +223,9 @@ class Tensor:
         if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError(f"Only Tensors of floating point and complex dtype can require gradients "
                                f"(this one is {self.dtype}); convert it first, e.g. x.float()")
+        if requires_grad and self._data.dtype.kind == "c":
+            from .autograd.complex import seen
+            seen[0] = True
         self._requires_grad = requires_grad
         return self
 
@@ -581,7 +584,7 @@ def _parse_to(args, dtype=None, device=None):
     for a in args:
         if isinstance(a, Tensor):
             dtype, device = a.dtype, a.device
-        elif isinstance(a, _dtype.dtype) or (isinstance(a, type) and a in (float, int, bool)):
+        elif isinstance(a, _dtype.dtype) or (isinstance(a, type) and a in (float, int, bool, complex)):
             dtype = a
         elif a is not None:
             device = a

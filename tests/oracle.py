@@ -123,3 +123,58 @@ def assert_same_errors(ember_cases, torch_cases):
         with pytest.raises(ee) as e:
             fe()
         assert ee is et and str(e.value) == str(t.value)
+
+
+def complex_inputs(rng, shapes, real=()):
+    """complex128 arrays of these shapes (float64 ones at the positions in `real`), parts uniform in (-2, 2)."""
+    out = []
+    for i, s in enumerate(shapes):
+        a = rng.uniform(-2, 2, size=s)
+        out.append(a if i in real else a + 1j * rng.uniform(-2, 2, size=s))
+    return out
+
+
+def check_complex_op(ember_fn, torch_fn, arrays, atol=1e-10, rtol=1e-7, grad=True, seed=0):
+    """ember_fn against torch_fn on complex (or real) inputs: values in complex128 and complex64, and the gradient
+    of the real loss (out * w).real.sum() for random complex weights w, against torch's and against finite
+    differences of that loss in the real and imaginary parts of each input (float64)."""
+    for dt, tol in ((np.complex128, (atol, rtol)), (np.complex64, (2e-4, 2e-4))):
+        cast = [a.astype(dt if a.dtype.kind == "c" else dt(0).real.dtype) for a in arrays]
+        e = [ember.tensor(a, requires_grad=grad) for a in cast]
+        t = [torch.tensor(a, requires_grad=grad) for a in cast]
+        oe, ot = _outs(ember_fn(*e)), _outs(torch_fn(*t))
+        assert len(oe) == len(ot)
+        for x, y in zip(oe, ot):
+            assert str(x.dtype)[6:] == str(y.dtype)[6:]
+            np.testing.assert_allclose(x.detach().numpy(), y.detach().resolve_conj().numpy(), *tol)
+        if not grad:
+            continue
+        rng = np.random.default_rng(seed)
+        ws = [rng.uniform(-1, 1, y.shape) + (1j * rng.uniform(-1, 1, y.shape) if y.is_complex() else 0) for y in ot]
+        sum(((x * ember.tensor(w)).real.sum() for x, w in zip(oe, ws) if x.requires_grad), ember.zeros(())).backward()
+        sum(((y * torch.tensor(w)).real.sum() for y, w in zip(ot, ws) if y.requires_grad), torch.zeros(())).backward()
+        for x, y in zip(e, t):
+            assert (x.grad is None) == (y.grad is None)
+            if x.grad is not None:
+                assert x.grad.dtype is x.dtype
+                np.testing.assert_allclose(x.grad.numpy(), y.grad.resolve_conj().numpy(), *tol)
+        if dt is np.complex128:
+            _complex_gradcheck(ember_fn, arrays, ws)
+
+
+def _complex_gradcheck(fn, arrays, ws):
+    def loss(*parts):
+        ins, k = [], 0
+        for a in arrays:
+            if a.dtype.kind == "c":
+                ins.append(ember.complex(parts[k], parts[k + 1]))
+                k += 2
+            else:
+                ins.append(parts[k])
+                k += 1
+        return sum(((x * ember.tensor(w)).real.sum() for x, w in zip(_outs(fn(*ins)), ws) if x.requires_grad),
+                   ember.zeros((), dtype=ember.float64))
+    parts = []
+    for a in arrays:
+        parts += [a.real, a.imag] if a.dtype.kind == "c" else [a]
+    assert gradcheck(loss, [ember.tensor(p, requires_grad=True) for p in parts])

@@ -88,11 +88,13 @@ def test_dtype_attributes(n):
 def test_aliases_and_conversions():
     assert (ember.half, ember.float, ember.double, ember.short, ember.int, ember.long) == \
         (ember.float16, ember.float32, ember.float64, ember.int16, ember.int32, ember.int64)
-    assert ember.tensor([1, 2]).to(float).dtype is ember.float32
+    assert ember.tensor([1, 2]).to(float).dtype is ember.float64    # as torch
     assert ember.tensor([1.5]).to(int).dtype is ember.int64
     assert ember.tensor([1.5]).to(bool).dtype is ember.bool
+    assert ember.zeros(2, dtype=np.complex64).dtype is ember.complex64 and ember.tensor([1.5]).to(complex).dtype is \
+        ember.complex128
     with pytest.raises(TypeError, match="not supported by ember"):
-        ember.zeros(2, dtype=np.complex64)
+        ember.zeros(2, dtype=np.longdouble)
 
 
 def test_dtypes_pickle_to_the_same_object():

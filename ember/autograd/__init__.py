@@ -38,6 +38,9 @@ def _roots_and_grads(outputs, grad_outputs, create_graph):
                     f"grad can be implicitly created only for scalar outputs, but output {i} has shape "
                     f"{list(out._data.shape)}. Reduce it first (e.g. y.sum().backward()) or pass the "
                     f"gradient of the output: y.backward(ember.ones_like(y))")
+            if out._data.dtype.kind == "c":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs, but output {i} is "
+                                   f"{out.dtype}; take a real loss of it first (e.g. y.abs() or y.real)")
             g = _wrap(array_module(out._data).ones_like(out._data))
         elif not isinstance(g, Tensor):
             from .._creation import as_tensor

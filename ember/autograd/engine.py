@@ -6,6 +6,7 @@ tensors whose operations are recorded, which gives higher derivatives.
 import sys
 import threading
 
+from .._dtype import from_numpy_dtype
 from .._memory import held_here
 from .._tensor import Tensor, _wrap
 from . import grad_mode
@@ -111,7 +112,10 @@ def _sum_to(g, shape, node, i):
 
 
 def _cast(g, dt):
-    return g.to(_wrap(g._data[:0].astype(dt)).dtype) if isinstance(g, Tensor) else g.astype(dt)
+    """g in dtype dt; the real part of a complex g that flows to a real input, as PyTorch."""
+    if isinstance(g, Tensor):
+        return (g.real if g.is_complex() and dt.kind != "c" else g).to(from_numpy_dtype(dt))
+    return (g.real if g.dtype.kind == "c" and dt.kind != "c" else g).astype(dt)
 
 
 def _as_tensor(g, graph):

@@ -12,6 +12,7 @@ from .._device import array_module
 from .._tensor import Tensor, _wrap
 from . import grad_mode
 from .anomaly import anomaly_state, record_trace
+from .complex import on_complex, seen as complex_seen
 from .node import Node, edge, out_meta, save_input, save_output, unpack
 
 __all__ = ["Function", "FunctionCtx", "Op", "once_differentiable", "as_array"]
@@ -132,6 +133,8 @@ class Op(Node):
             if n < len(inputs):
                 ctx._n_inputs = len(inputs)
             ctx._nexts, ctx._nrs = zip(*map(edge, inputs[:n]))
+            if complex_seen[0] or outs[0]._data.dtype.kind == "c" or len(outs) > 1:
+                on_complex(ctx, arrays)
             saved = []
             for i in cls.retain_inputs:
                 saved.append(save_input(inputs[i]))

@@ -6,4 +6,4 @@ import warnings
 warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow|underflow) encountered",
                         RuntimeWarning, r"ember\.")
 
-from . import pointwise, special, reduce, shape, index, linalg, decompositions, inplace  # noqa: E402,F401
+from . import pointwise, special, reduce, shape, index, linalg, decompositions, inplace, complex  # noqa: E402,F401

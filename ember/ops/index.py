@@ -14,6 +14,7 @@ from .._device import array_module
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd import grad_mode
 from ..autograd.function import Op
+from ..autograd.complex import holomorphic
 from .inplace import apply_inplace, check_inplace, inplace
 from .linalg import _diagonal_view, diagonal
 from .pointwise import _broadcast_error, where
@@ -282,7 +283,7 @@ def _setitem(self, key, value):
     basic, adv, _ = _parse(self._data, key)
     if isinstance(value, np.generic):
         value = value.item()
-    if not isinstance(value, (Tensor, bool, int, float)):
+    if not isinstance(value, (Tensor, bool, int, float, complex)):
         from .._creation import legacy_type_name
         raise TypeError(f"can't assign a {type(value).__name__} to a {legacy_type_name(self)}")
     if adv is not None:
@@ -988,3 +989,4 @@ def _methods():
 
 
 _methods()
+holomorphic("IndexBackward0", "IndexSelectBackward0", "GatherBackward0")

@@ -16,6 +16,7 @@ from .._dtype import get_default_dtype
 from .._tensor import Tensor, _wrap, _wrap_dim
 from .. import _memory
 from ..autograd.function import Op
+from ..autograd.complex import holomorphic
 from .inplace import inplace
 from .reduce import _type_name, norm
 
@@ -935,3 +936,5 @@ def _methods():
 
 
 _methods()
+holomorphic("MmBackward0", "MatmulBackward0", "BmmBackward0", "MvBackward0", "DotBackward0", "EinsumBackward0",
+            "AddmmBackward0")

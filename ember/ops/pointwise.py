@@ -21,7 +21,9 @@ from .._dtype import get_default_dtype, result_type, from_numpy_dtype
 from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.anomaly import anomaly_state, record_trace
+from ..autograd.complex import on_complex, seen as complex_seen
 from ..autograd.function import Op, as_array
+from ..autograd.complex import holomorphic
 from ..autograd.node import edge, out_meta, save_input, save_output, unpack
 
 __all__ = ["neg", "positive", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "relu", "sign", "floor", "ceil", "trunc", "frac", "round", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "add", "sub", "rsub", "mul", "div", "floor_divide", "remainder", "fmod", "atan2", "pow", "float_power", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "clamp", "clip", "clamp_min", "clamp_max", "where", "lerp", "multiply", "divide", "subtract", "true_divide", "arctan2", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "fix", "greater", "greater_equal", "less", "less_equal", "not_equal", "isclose", "allclose", "equal", "is_floating_point",
@@ -105,6 +107,8 @@ def _record(cls, need, out, a, da, b=None, db=None):
         fb, nb = edge(b) if need[1] else _NO_EDGE
         node._nexts, node._nrs = (fa, fb), (na, nb)
     node._out_meta = out_meta(out)
+    if complex_seen[0] or out.dtype.kind == "c":
+        on_complex(node, (da, db))
     t = _wrap(out, True, node)
     saves = cls.saves[need]
     if saves is not None:
@@ -177,7 +181,7 @@ def _operand(x, xp):
     """The array or Python number of an operand, converting numpy arrays to tensors first."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (bool, int, float)):
+    if isinstance(x, (bool, int, float, complex)):
         return x
     if isinstance(x, np.generic):
         return x.item()
@@ -190,7 +194,7 @@ def _operand(x, xp):
 def _promoted(a, b, floating):
     """Arrays (or numbers) of a and b in their common PyTorch result dtype."""
     dt = result_type(a, b)
-    if floating and not dt.is_floating_point:
+    if floating and not (dt.is_floating_point or dt.is_complex):
         dt = get_default_dtype()
     npd = dt.np
     da = a._data if type(a) in TENSOR_TYPES else a
@@ -234,7 +238,7 @@ def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=Tru
             raise err from None
         if type(out) is not ndarray:
             out = as_array(out)
-        if cls is not None and _state.enabled and (out.dtype in _FLOATS or out.dtype.kind == "f"):
+        if cls is not None and _state.enabled and (out.dtype in _FLOATS or out.dtype.kind in "fc"):
             need = (ta and a._requires_grad, tb and b._requires_grad)
             if need[0] or need[1]:
                 return _record(cls, need, out, a, da, b, db)
@@ -1128,3 +1132,7 @@ def _comparable(other):
 
 _methods()
 _inplace_methods()
+holomorphic("NegBackward0", "PositiveBackward0", "AddBackward0", "SubBackward0", "MulBackward0", "DivBackward0",
+            "ExpBackward0", "LogBackward0", "SqrtBackward0", "SinBackward0", "CosBackward0", "TanBackward0",
+            "SinhBackward0", "CoshBackward0", "TanhBackward0", "SquareBackward0", "ReciprocalBackward0",
+            "SigmoidBackward0", "PowBackward0", "ToCopyBackward0")

@@ -14,6 +14,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from .. import return_types
 from ..autograd import grad_mode
 from ..autograd.function import Op, as_array
+from ..autograd.complex import holomorphic
 from .pointwise import maximum, minimum, where
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean",
@@ -112,7 +113,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Mean of all elements, or over dim; needs a floating point input (or dtype)."""
     if dtype is not None:
         input = input.to(dtype)
-    if not input.is_floating_point():
+    if not (input.is_floating_point() or input.is_complex()):
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {_type_name(input)}")
     op = MeanBackward0 if dim is None else MeanBackward1
@@ -905,3 +906,5 @@ def _methods():
 
 
 _methods()
+holomorphic("SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1", "ProdBackward0", "ProdBackward1",
+            "CumsumBackward0", "CumprodBackward0")

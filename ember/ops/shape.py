@@ -12,6 +12,7 @@ from .._device import array_module
 from .._dtype import int64, promote_types, to_dtype
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op
+from ..autograd.complex import holomorphic
 from .linalg import DiagEmbedBackward0
 from .reduce import _dims, _type_name
 
@@ -1172,3 +1173,9 @@ def _methods():
 
 
 _methods()
+holomorphic("ViewBackward0", "UnsafeViewBackward0", "AliasBackward0", "CloneBackward0", "ExpandBackward0",
+            "PermuteBackward0", "TransposeBackward0", "TransposeBackward1", "TBackward0", "TBackward1",
+            "SqueezeBackward0", "SqueezeBackward1", "SqueezeBackward2", "SqueezeBackward3", "SqueezeBackward4",
+            "SqueezeBackward5", "UnsqueezeBackward0", "UnsqueezeBackward1", "CatBackward0", "StackBackward0",
+            "SplitBackward0", "SplitWithSizesBackward0", "UnbindBackward0", "FlipBackward0", "RollBackward0",
+            "RepeatBackward0", "SelectBackward0", "SliceBackward0")
