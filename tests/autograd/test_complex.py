@@ -5,6 +5,7 @@ import pytest
 import torch
 
 import ember
+from ember.autograd.gradcheck import GradcheckError
 from tests.oracle import assert_same_errors, check_complex_op, complex_inputs
 
 RNG = np.random.default_rng(0)
@@ -94,6 +95,35 @@ def test_op_without_a_complex_derivative_raises_at_backward():
     assert y.tolist() == [(1 + 1j) ** 3, (2 - 1j) ** 3]
     with pytest.raises(NotImplementedError, match="CubeBackward0 for complex tensors is not implemented"):
         y.real.sum().backward()
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_gradcheck_handles_complex_inputs_and_outputs(fast_mode):
+    z = ember.tensor(complex_inputs(RNG, [(3,)])[0], requires_grad=True)
+    r = ember.tensor([0.3, -0.7, 1.1], dtype=ember.float64, requires_grad=True)
+    assert ember.autograd.gradcheck(lambda z, r: (z.exp() * r, (z * z).imag), (z, r), fast_mode=fast_mode)
+    assert ember.autograd.gradgradcheck(lambda z: (z * z * z).sum(), (z,), fast_mode=fast_mode)
+
+    class ConjugatingWrongly(ember.autograd.Function):   # the gradient of z*z without the conjugate
+        @staticmethod
+        def forward(ctx, z):
+            ctx.save_for_backward(z)
+            return z * z
+
+        @staticmethod
+        def backward(ctx, g):
+            z, = ctx.saved_tensors
+            return 2 * g * z
+
+    class Right(ConjugatingWrongly):
+        @staticmethod
+        def backward(ctx, g):
+            z, = ctx.saved_tensors
+            return 2 * g * z.conj()
+
+    assert ember.autograd.gradcheck(Right.apply, (z,), fast_mode=fast_mode)
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):
+        ember.autograd.gradcheck(ConjugatingWrongly.apply, (z,), fast_mode=fast_mode)
 
 
 def test_implicit_gradient_needs_a_real_output():
