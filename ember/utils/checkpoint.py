@@ -1,11 +1,14 @@
 """checkpoint and checkpoint_sequential: keep a function's inputs instead of its intermediate results, and run the
 function again during backward to get them (less memory, one more forward).
 
-ember recomputes the way PyTorch's use_reentrant=True does, for both values of use_reentrant: the recomputed
-function is differentiated by a backward pass of its own, which fills the .grad of the parameters it uses. So, as
-with use_reentrant=True in PyTorch, autograd.grad() and backward(inputs=...) cannot go through a checkpoint.
+use_reentrant=True differentiates the recomputed function in a backward pass of its own, which fills the .grad of
+the parameters it uses; as in PyTorch, autograd.grad() and backward(inputs=...) cannot go through it.
+use_reentrant=False (recommended) records the function's graph as usual but stores none of the tensors it saves for
+backward (saved_tensors_hooks): the first backward step that needs one runs the function again and takes them all.
 """
+import contextlib
 import functools
+import itertools
 import warnings
 
 from .. import random as _random
@@ -13,8 +16,13 @@ from .._tensor import Tensor
 from ..autograd import backward as _backward, grad_mode
 from ..autograd.engine import running
 from ..autograd.function import Function
+from ..autograd.graph import saved_tensors_hooks
 
-__all__ = ["checkpoint", "checkpoint_sequential"]
+__all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError"]
+
+
+class CheckpointError(RuntimeError):
+    """The recomputation of a checkpointed function saved other tensors than its first run."""
 
 _REENTRANT_WARNING = (
     "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in PyTorch 2.9, "
@@ -73,9 +81,65 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism
             raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
         if grad_mode.is_grad_enabled() and not any(isinstance(a, Tensor) and a.requires_grad for a in args):
             warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
-    elif kwargs:
+        return CheckpointFunction.apply(function, preserve, *args)
+    if kwargs:
         function = functools.partial(function, **kwargs)
-    return CheckpointFunction.apply(function, preserve, *args)
+    return _checkpoint_without_reentrant(function, preserve, args, context_fn, determinism_check)
+
+
+def _metadata(t):
+    return {"shape": t.shape, "dtype": t.dtype, "device": t.device}
+
+
+def _checkpoint_without_reentrant(function, preserve, args, context_fn, determinism_check):
+    """function(*args) recorded as usual, its saved tensors replaced by their numbers in saving order; unpacking
+    any of them runs the function again (same random state, grad enabled) and keeps what it saves, in order."""
+    count = itertools.count()
+    metadata = []           # _metadata of each saved tensor, in saving order
+    recomputed = []
+    rng_state = _random.get_rng_state() if preserve else None
+    forward_ctx, recompute_ctx = context_fn() if context_fn is not None else (contextlib.nullcontext(), contextlib.nullcontext())
+
+    def pack(t):
+        metadata.append(_metadata(t))
+        return next(count)
+
+    def recompute():
+        state = _random.get_rng_state()
+        if rng_state is not None:
+            _random.set_rng_state(rng_state)
+        try:
+            with saved_tensors_hooks(lambda t: recomputed.append(t.detach()), lambda _: None), \
+                    grad_mode.enable_grad(), recompute_ctx:
+                function(*args)
+        finally:
+            _random.set_rng_state(state)
+        if determinism_check != "none":
+            got = [_metadata(t) for t in recomputed]
+            if len(got) != len(metadata):
+                raise CheckpointError(
+                    "ember.utils.checkpoint: A different number of tensors was saved during the original forward and "
+                    f"recomputation.\nNumber of tensors saved during forward: {len(metadata)}\nNumber of tensors "
+                    f"saved during recomputation: {len(got)}.\nThe function must do the same work when it runs again "
+                    "(or pass determinism_check='none').")
+            differ = {i: (a, b) for i, (a, b) in enumerate(zip(metadata, got)) if a != b}
+            if differ:
+                raise CheckpointError(
+                    "ember.utils.checkpoint: Recomputed values for the following tensors have different metadata "
+                    "than during the forward pass.\n" + "\n".join(
+                        f"tensor at position {i}:\nsaved metadata: {a}\nrecomputed metadata: {b}"
+                        for i, (a, b) in differ.items()))
+
+    def unpack(i):
+        if not recomputed:
+            recompute()
+        return recomputed[i]
+
+    with saved_tensors_hooks(pack, unpack), forward_ctx:
+        return function(*args)
+
+
+
 
 
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
