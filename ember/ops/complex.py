@@ -10,10 +10,12 @@ from .._device import array_module
 from .._dtype import from_numpy_dtype, to_complex
 from .._tensor import Tensor
 from ..autograd.function import Op
+from .inplace import inplace
 from .shape import ViewOp
 
-__all__ = ["real", "imag", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "angle",
-           "polar", "complex", "view_as_real", "view_as_complex"]
+__all__ = ["real", "imag", "conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_neg", "is_conj",
+           "is_neg", "is_complex", "angle", "polar", "complex", "view_as_real", "view_as_complex", "view_as_real_copy",
+           "view_as_complex_copy"]
 
 
 def _check(fname, input):
@@ -81,6 +83,15 @@ def conj(input):
     """The complex conjugate of input; input itself for real dtypes."""
     _check("conj", input)
     return conj_physical(input) if input._data.dtype.kind == "c" else input
+
+
+conj_physical_ = inplace(conj_physical, "conj_physical_")
+
+
+def is_complex(input):
+    """Whether input's dtype is complex."""
+    _check("is_complex", input)
+    return input._data.dtype.kind == "c"
 
 
 def resolve_conj(input):
@@ -241,6 +252,16 @@ def view_as_complex(input):
     return ViewAsComplexBackward0.apply(input)
 
 
+def view_as_real_copy(input):
+    """view_as_real(input) as a new tensor."""
+    return view_as_real(input).clone()
+
+
+def view_as_complex_copy(input):
+    """view_as_complex(input) as a new tensor."""
+    return view_as_complex(input).clone()
+
+
 def _set_part(offset):
     def setter(self, value):
         if self._data.dtype.kind != "c":
@@ -253,7 +274,7 @@ def _set_part(offset):
 
 
 def _methods():
-    for fn in (conj, conj_physical, resolve_conj, resolve_neg, is_conj, is_neg, angle):
+    for fn in (conj, conj_physical, conj_physical_, resolve_conj, resolve_neg, is_conj, is_neg, angle):
         setattr(Tensor, fn.__name__, fn)
     Tensor.real = property(real, _set_part(0))
     Tensor.imag = property(imag, _set_part(1))

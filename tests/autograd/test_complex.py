@@ -78,6 +78,11 @@ def test_views_share_memory_both_ways():
     assert ember.view_as_real(ember.tensor(1 + 2j)).tolist() == [1.0, 2.0]
     x = ember.ones(3)
     assert x.real is x and x.conj() is x and not z.conj().is_conj() and z.resolve_conj() is z
+    copy = ember.view_as_real_copy(z)
+    copy[0, 0] = 0
+    assert z.tolist()[0] == 10 + 7j and ember.view_as_complex_copy(copy).tolist() == [7j, -1 + 8j]
+    assert z.conj_physical_() is z and z.tolist() == [10 - 7j, -1 - 8j]
+    assert ember.is_complex(z) and not ember.is_complex(x)
 
 
 def test_op_without_a_complex_derivative_raises_at_backward():
