@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["holomorphic", "on_complex", "seen"]
+__all__ = ["holomorphic", "on_complex", "seen", "retype"]
 
 seen = [False]      # whether a complex tensor ever required grad
 _HOLOMORPHIC = set()
@@ -41,12 +41,26 @@ def on_complex(node, inputs):
         return
     seen[0] = True
     cls = type(node)
-    if cls.__dict__.get("complex_grad"):
-        return
+    if not cls.__dict__.get("complex_grad"):
+        node.__class__ = _variant_of(cls)
+
+
+def _variant_of(cls):
     variant = _VARIANTS.get(cls)
     if variant is None:
         variant = _VARIANTS[cls] = _variant(cls)
-    node.__class__ = variant
+    return variant
+
+
+def retype(node, table):
+    """Give node the class table maps its class to, keeping it complex if it was (node classes are switched by
+    in-place view ops, e.g. TBackward0 -> TBackward1)."""
+    cls = type(node)
+    if cls in table:
+        node.__class__ = table[cls]
+    else:   # a complex variant: map the class it derives from
+        new = table[cls.__base__]
+        node.__class__ = new if new.__dict__.get("complex_grad") else _variant_of(new)
 
 
 def _conj(g, graph):

@@ -14,6 +14,7 @@ from .._device import array_module, move
 from .._dtype import from_numpy_dtype, can_cast
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
+from ..autograd.complex import retype
 from ..autograd.function import NO_GRAD_VIEW, Op, replay_view
 
 __all__ = ["abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
@@ -168,7 +169,7 @@ def inplace_view(fn, name):
         src._vc, src._extra = self._vc, self._extra
         res = fn(src, *args, **kwargs)
         if res.grad_fn is not None:
-            res.grad_fn.__class__ = _INPLACE_VIEW_NODES[type(res.grad_fn)]
+            retype(res.grad_fn, _INPLACE_VIEW_NODES)
             self.grad_fn, self._output_nr = res.grad_fn, res._output_nr
         if view is not None:
             self._extra["view"], self._extra["base_fn"] = res._extra["view"], res._extra["base_fn"]

@@ -52,6 +52,14 @@ def test_angle_gradient_at_zero_and_for_reals_matches_torch():
         np.testing.assert_allclose(z.grad.numpy(), zt.grad.numpy(), rtol=1e-6)
 
 
+def test_in_place_view_ops_keep_the_complex_gradient():
+    def f(m, z):
+        y = z * 1
+        y.t_()
+        return y * m.tensor([[1, 2j], [3, 4]])
+    check_complex_op(lambda z: f(ember, z), lambda z: f(torch, z), complex_inputs(RNG, [(2, 2)]))
+
+
 def test_second_derivative_through_complex_values():
     def f(m, x):
         z = m.complex(x, x * x)
