@@ -9,7 +9,7 @@ import numpy as np
 from . import _dtype, random as _random
 from ._device import CPU, as_device, device, module_for, move, device_of
 from ._dtype import get_default_dtype, to_dtype, from_numpy_dtype
-from ._tensor import Tensor, Size, _wrap
+from ._tensor import Tensor, Size, _wrap, discards_imag, real_value
 from .autograd.function import Op
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "arange", "range",
@@ -64,10 +64,10 @@ def _leaf_dtype(x):
     raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
 
 
-def _nested_to_array(data, cast):
+def _nested_to_array(data, target):
     """A numpy array of PyTorch's inferred dtype from (nested) sequences of numbers, numpy scalars
-    and one-element tensors; ragged nesting raises PyTorch's error. With `cast` (a dtype will be
-    applied next) floats are kept in float64, so that nothing is rounded twice."""
+    and one-element tensors; ragged nesting raises PyTorch's error. With a `target` dtype (applied
+    next) floats are kept in float64, so that nothing is rounded twice."""
     level, dim = [data], 0
     while level and isinstance(level[0], _SEQUENCES):
         lens = [len(x) if isinstance(x, _SEQUENCES) else None for x in level]
@@ -81,13 +81,16 @@ def _nested_to_array(data, cast):
     for t in leaf_types:
         if issubclass(t, _SEQUENCES):
             raise TypeError(f"'{t.__name__}' object cannot be interpreted as an integer")
+    if builtins.complex in leaf_types and target is not None and target.kind in (_dtype._INT, _dtype._FLOAT):
+        raise TypeError("must be real number, not complex" if target.is_floating_point
+                        else "'complex' object cannot be interpreted as an integer")
     dtypes = {_SCALAR_DTYPES[t]() for t in leaf_types if t in _SCALAR_DTYPES}
     if not leaf_types <= _SCALAR_DTYPES.keys():
         dtypes.update(_leaf_dtype(x) for x in level if type(x) not in _SCALAR_DTYPES)
     dt = get_default_dtype() if not dtypes else dtypes.pop()
     for d in dtypes:
         dt = _dtype.promote_types(dt, d)
-    if cast and (dt.is_floating_point or dt.is_complex):
+    if target is not None and (dt.is_floating_point or dt.is_complex):
         dt = _dtype.complex128 if dt.is_complex else _dtype.float64
     if any(issubclass(t, Tensor) for t in leaf_types):
         data = _replace_tensors(data)
@@ -105,19 +108,19 @@ def _replace_tensors(seq):
     return seq
 
 
-def _to_array(data, cast=False):
+def _to_array(data, target=None):
     """A backend array holding data: a tensor's or numpy array's own data, else a new numpy array
-    (cast: see _nested_to_array)."""
+    (target: the dtype it will be cast to, see _nested_to_array)."""
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, np.ndarray):
         from_numpy_dtype(data.dtype)
         return data
     if isinstance(data, (list, tuple, builtins.range, np.generic)) or type(data) in _SCALAR_DTYPES:
-        return _nested_to_array(data, cast)
+        return _nested_to_array(data, target)
     if hasattr(data, "__array__"):
         return _to_array(np.asarray(data))
-    return _nested_to_array(data, cast)
+    return _nested_to_array(data, target)
 
 
 def _place(a, dtype, device, copy):
@@ -125,11 +128,15 @@ def _place(a, dtype, device, copy):
     if dtype is not None:
         npd = to_dtype(dtype).np
         if a.dtype != npd:
-            a, copy = a.astype(npd), False
+            a, copy = (a.real if discards_imag(a.dtype, npd) else a).astype(npd), False
     d = as_device(device)
     if d is not None and d != device_of(a):
         a, copy = move(a, d), False
     return a.copy() if copy else a
+
+
+def _target(dtype):
+    return None if dtype is None else to_dtype(dtype)
 
 
 def _finish(t, requires_grad):
@@ -146,14 +153,14 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
                       "or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "ember.tensor(sourceTensor).", UserWarning, stacklevel=2)
-    a = _place(_to_array(data, dtype is not None), dtype, _device_arg(device), copy=True)
+    a = _place(_to_array(data, _target(dtype)), dtype, _device_arg(device), copy=True)
     return _finish(_wrap(a), requires_grad)
 
 
 def asarray(obj, dtype=None, device=None, copy=None, requires_grad=False):
     """obj as a tensor, sharing memory with a tensor or numpy array when dtype and device allow;
     copy=True always copies, copy=False raises if a copy would be needed."""
-    src = _to_array(obj, dtype is not None)
+    src = _to_array(obj, _target(dtype))
     shared = isinstance(obj, (Tensor, np.ndarray))      # src is the caller's own memory
     if copy is False and not shared:
         raise ValueError("can't alias arbitrary sequence into a tensor.")
@@ -215,7 +222,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 
 def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
     """A 0-d tensor holding the number s, of the default dtype unless dtype is given."""
-    return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
+    return full((), s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
 def _size(size):
@@ -278,6 +285,8 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     fill_value = _number(fill_value)
     if dtype is None:
         dtype = _dtype.result_type(fill_value)
+    elif to_dtype(dtype).kind in (_dtype._INT, _dtype._FLOAT):
+        fill_value = real_value(fill_value, _SCALAR_TYPE_NAMES[to_dtype(dtype).name])
     return _new(lambda xp, s, d: xp.full(s, fill_value, d), (size,), dtype, device, requires_grad)
 
 
@@ -310,13 +319,20 @@ def _number(v):
     return v.item() if isinstance(v, Tensor) else v
 
 
+# the C++ types PyTorch names when a complex number with an imaginary part is converted to a real dtype
+_SCALAR_TYPE_NAMES = dict(uint8="uint8_t", int8="int8_t", int16="int16_t", int32="int", int64="int64_t",
+                          float16="c10::Half", float32="float", float64="double")
+
+
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Values from start to end (exclusive) by step; integer arguments give int64."""
     if end is None:
         start, end = 0, start
+    start, end, step = (real_value(_number(v), "double") for v in (start, end, step))
     if dtype is None:
         dtype = _dtype.result_type(start, end, step)
-    start, end, step = _number(start), _number(end), _number(step)
+    if to_dtype(dtype).is_complex:
+        raise NotImplementedError(f'"arange_cpu" not implemented for \'{_KERNEL_NAMES[to_dtype(dtype).name]}\'')
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
@@ -340,6 +356,8 @@ def range(start, end, step=1, dtype=None, device=None, requires_grad=False):
     start, end, step = _number(start), _number(end), _number(step)
     n = int(np.floor((end - start) / step)) + 1
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    if dt.is_complex:
+        raise NotImplementedError(f'"range_cpu" not implemented for \'{_KERNEL_NAMES[dt.name]}\'')
     values = start + step * module_for(_device_arg(device)).arange(n, dtype=np.float64)
     return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
@@ -347,8 +365,8 @@ def range(start, end, step=1, dtype=None, device=None, requires_grad=False):
 def _linspace(xp, start, end, steps, dt):
     """steps points from start to end as PyTorch computes them: from the start up to halfway, from
     the end after it, so that both ends are exact."""
-    work = dt.np if dt.is_floating_point and dt is not _dtype.float16 else np.dtype(np.float64)
-    if not dt.is_floating_point:
+    work = dt.np if dt.kind in (_dtype._FLOAT, _dtype._COMPLEX) and dt is not _dtype.float16 else np.dtype(np.float64)
+    if dt.kind < _dtype._FLOAT:
         start, end = int(start), int(end)
     idx = xp.arange(steps, dtype=work)
     if steps == 1:
@@ -357,13 +375,27 @@ def _linspace(xp, start, end, steps, dt):
     return xp.where(idx < steps // 2, work.type(start) + step * idx, work.type(end) - step * (steps - 1 - idx))
 
 
+def _spaced_args(name, start, end, dtype):
+    """(start, end, dtype) for linspace and logspace: complex when start or end is (a real dtype is then refused, as
+    in PyTorch), else the default dtype unless dtype is given."""
+    start, end = _number(start), _number(end)
+    is_complex = isinstance(start, builtins.complex) or isinstance(end, builtins.complex)
+    inferred = _dtype.get_default_complex_dtype() if is_complex else get_default_dtype()
+    dt = inferred if dtype is None else to_dtype(dtype)
+    if is_complex and not dt.is_complex:
+        part = _SCALAR_TYPE_NAMES[_dtype.to_real(inferred).name]
+        raise RuntimeError(f"torch.{name}(): inferred dtype c10::complex<{part}> can't be safely cast to passed dtype "
+                           f"{_KERNEL_NAMES[dt.name]}")
+    convert = builtins.complex if dt.is_complex else builtins.float
+    return convert(start), convert(end), dt
+
+
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """steps values evenly spaced from start to end inclusive."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    xp = module_for(_device_arg(device))
-    values = _linspace(xp, builtins.float(_number(start)), builtins.float(_number(end)), int(steps), dt)
+    start, end, dt = _spaced_args("linspace", start, end, dtype)
+    values = _linspace(module_for(_device_arg(device)), start, end, int(steps), dt)
     return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
 
@@ -371,9 +403,9 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
     """base ** linspace(start, end, steps)."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    xp = module_for(_device_arg(device))
-    exps = _linspace(xp, builtins.float(_number(start)), builtins.float(_number(end)), int(steps), _dtype.float64)
+    start, end, dt = _spaced_args("logspace", start, end, dtype)
+    exps = _linspace(module_for(_device_arg(device)), start, end, int(steps),
+                     _dtype.complex128 if dt.is_complex else _dtype.float64)
     return _finish(_wrap((builtins.float(base) ** exps).astype(dt.np)), requires_grad)
 
 
@@ -396,18 +428,22 @@ def _sampled(a, dt, device, requires_grad):
 
 
 _KERNEL_NAMES = dict(bool="Bool", uint8="Byte", int8="Char", int16="Short", int32="Int", int64="Long",
-                     float16="Half", float32="Float", float64="Double")
+                     float16="Half", float32="Float", float64="Double", complex64="ComplexFloat",
+                     complex128="ComplexDouble")
 
 
 def _float_dtype(dtype, kernel):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    if not dt.is_floating_point:
+    if dt.kind < _dtype._FLOAT:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[dt.name]}\'')
     return dt
 
 
 def _uniform(r, shape, dt):
-    """Uniform numbers in [0, 1) with as many random bits as dt holds (never rounding up to 1)."""
+    """Uniform numbers in [0, 1) with as many random bits as dt holds (never rounding up to 1); for a complex dt,
+    the real and imaginary parts each are."""
+    if dt.is_complex:
+        return _uniform(r, shape, _dtype.to_real(dt)) + 1j * _uniform(r, shape, _dtype.to_real(dt))
     if dt is _dtype.float16:
         return r.integers(0, 2 ** 11, shape) * 2.0 ** -11
     return r.random(shape, dtype=np.float32 if dt is _dtype.float32 else np.float64)
@@ -422,9 +458,16 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal random numbers."""
     dt = _float_dtype(dtype, "normal_kernel_cpu")
-    r = _random.rng(generator)
-    a = r.standard_normal(_size(size), dtype=np.float32 if dt is _dtype.float32 else np.float64)
-    return _sampled(a, dt, device, requires_grad)
+    return _sampled(_standard_normal(_random.rng(generator), _size(size), dt), dt, device, requires_grad)
+
+
+def _standard_normal(r, shape, dt):
+    """Standard normal numbers; for a complex dt, of variance 1 in all, 1/2 in each of the real and imaginary
+    parts (as PyTorch draws them)."""
+    if dt.is_complex:
+        real = _dtype.to_real(dt)
+        return (_standard_normal(r, shape, real) + 1j * _standard_normal(r, shape, real)) * np.sqrt(0.5)
+    return r.standard_normal(shape, dtype=np.float32 if dt is _dtype.float32 else np.float64)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -436,6 +479,8 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
     low, high = int(_number(low)), int(_number(high))
+    if dtype is not None and to_dtype(dtype).is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     a = _random.rng(generator).integers(low, high, _size((size,)))
@@ -447,6 +492,8 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     n = _number(n)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    if dtype is not None and to_dtype(dtype).is_complex:
+        raise NotImplementedError(f'"randperm" not implemented for \'{_KERNEL_NAMES[to_dtype(dtype).name]}\'')
     a = _random.rng(generator).permutation(n)
     return _sampled(a, to_dtype(dtype) if dtype is not None else _dtype.int64, device, requires_grad)
 
@@ -490,6 +537,9 @@ def _check_std(std):
 
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal random numbers with the given mean and std (numbers or tensors, broadcast together)."""
+    if isinstance(mean, builtins.complex) or isinstance(std, builtins.complex):
+        raise TypeError(f"normal() received an invalid combination of arguments: mean and std must be real numbers "
+                        f"or tensors, got {type(mean).__name__} and {type(std).__name__}")
     _check_std(std)
     r = _random.rng(generator)
     tm, ts = isinstance(mean, Tensor), isinstance(std, Tensor)
@@ -498,7 +548,9 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
             raise TypeError("normal() received an invalid combination of arguments: with float mean and "
                             "std, size is required")
         dt = _float_dtype(dtype, "normal_kernel_cpu")
-        return _sampled(r.normal(mean, std, _size((size,))), dt, device, requires_grad)
+        noise = _standard_normal(r, _size((size,)), _dtype.complex128 if dt.is_complex else _dtype.float64)
+        loc = builtins.complex(mean, mean) if dt.is_complex else mean    # as PyTorch: mean for both parts
+        return _sampled(loc + std * noise, dt, device, requires_grad)
 
     def draw(*params):
         m, s = (params[0], params[1]) if tm and ts else (params[0], std) if tm else (mean, params[0])
@@ -507,7 +559,8 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
         except ValueError:
             from .ops.pointwise import _broadcast_error
             raise _broadcast_error(m, s) from None
-        noise = move(r.standard_normal(shape), device_of(params[0]))
+        wide = _dtype.complex128 if params[0].dtype.kind == "c" else _dtype.float64
+        noise = move(_standard_normal(r, shape, wide), device_of(params[0]))
         return (m + s * noise).astype(params[0].dtype)
 
     if tm and ts:
@@ -517,6 +570,9 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
 
 def bernoulli(input, p=None, generator=None):
     """1 with probability input (or p), else 0, elementwise; the result has input's dtype."""
+    if input.is_complex():
+        kernel = "bernoulli_tensor_cpu_self_" if p is None else "bernoulli_scalar_cpu_"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[input.dtype.name]}\'')
     if p is not None:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
@@ -533,6 +589,9 @@ def bernoulli(input, p=None, generator=None):
 
 def multinomial(input, num_samples, replacement=False, generator=None):
     """Sample indices from the categorical distributions in the rows of input."""
+    if not input.is_floating_point():
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_KERNEL_NAMES[input.dtype.name]}")
     p = input.detach().cpu().numpy().astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
     if not np.isfinite(rows).all() or (rows < 0).any():
@@ -647,7 +706,7 @@ def legacy_tensor_data(args, dtype=None, device=None):
             raise TypeError("new(): invalid data type 'str'")
         if not isinstance(src, _SEQUENCES):
             raise TypeError(f"new(): data must be a sequence (got {type(src).__name__})")
-        return _place(_to_array(src, True), dt, _device_arg(device), copy=True)
+        return _place(_to_array(src, dt), dt, _device_arg(device), copy=True)
     return module_for(_device_arg(device)).zeros(_size(args), dt.np)
 
 
@@ -706,21 +765,22 @@ def typename(obj):
     return name if module in ("", "builtins") else f"{module}.{name}"
 
 
+# the legacy type names of all dtypes: those of the constructors above, and the complex ones PyTorch has no
+# constructor for
+_LEGACY_NAMES = {cls.dtype: cls.__name__ for cls in _LEGACY} | {_dtype.complex64: "ComplexFloatTensor",
+                                                                _dtype.complex128: "ComplexDoubleTensor"}
+
+
 def legacy_type_name(t):
     """'ember.FloatTensor' and friends, as Tensor.type() returns."""
-    for cls in _LEGACY:
-        if cls.dtype is t.dtype:
-            prefix = "ember." if t.device.type == "cpu" else "ember.cuda."
-            return prefix + cls.__name__
-    return ("ember." if t.device.type == "cpu" else "ember.cuda.") + \
-        {_dtype.complex64: "ComplexFloatTensor", _dtype.complex128: "ComplexDoubleTensor"}[t.dtype]
+    return ("ember." if t.device.type == "cpu" else "ember.cuda.") + _LEGACY_NAMES[t.dtype]
 
 
 def legacy_dtype_of_name(name):
     short = name.rsplit(".", 1)[-1]
-    for cls in _LEGACY:
-        if cls.__name__ == short:
-            return cls.dtype
+    for dt, legacy in _LEGACY_NAMES.items():
+        if legacy == short:
+            return dt
     raise ValueError(f"invalid type: '{name}'")
 
 

@@ -2,6 +2,7 @@
 import mmap
 import numbers
 import operator
+import warnings
 
 import numpy as np
 
@@ -370,10 +371,13 @@ class Tensor:
         return self._data.tolist() if isinstance(self._data, np.ndarray) else self._data.get().tolist()
 
     def __float__(self):
-        return float(self.item())
+        return float(real_value(self.item(), "double"))
 
     def __int__(self):
-        return int(self.item())
+        return int(real_value(self.item(), "int64_t"))
+
+    def __complex__(self):
+        return complex(self.item())
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -430,9 +434,11 @@ class Tensor:
         if device is not None and device != self.device:
             from .ops.pointwise import to_device
             out = to_device(out, device)
-        if dtype is not None:
-            if dtype.np != out._data.dtype:
-                from .ops.pointwise import cast
+        if dtype is not None and dtype.np != out._data.dtype:
+            from .ops.pointwise import cast
+            with warnings.catch_warnings():
+                if discards_imag(out._data.dtype, dtype.np):    # PyTorch's warning replaces NumPy's
+                    warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
                 out = cast(out, dtype)
         if copy and out is self:
             out = self.clone()
@@ -478,6 +484,12 @@ class Tensor:
 
     def bool(self):
         return self.to(_dtype.bool)
+
+    def cfloat(self):
+        return self.to(_dtype.complex64)
+
+    def cdouble(self):
+        return self.to(_dtype.complex128)
 
     def cpu(self):
         return self.to(device="cpu")
@@ -614,6 +626,25 @@ def _init(t, data, requires_grad):
     t._requires_grad = False
     if requires_grad:
         t.requires_grad_(True)
+
+
+def discards_imag(src, dst):
+    """Whether casting numpy dtype src to dst drops imaginary parts (complex to a real non-bool dtype); PyTorch warns
+    once when it does, and so does this."""
+    if src.kind != "c" or dst.kind in "cb":
+        return False
+    from ._switches import warn_once
+    warn_once("Casting complex values to real discards the imaginary part")
+    return True
+
+
+def real_value(v, cpp_type):
+    """v, or the real part of a complex v, which must have no imaginary part (as PyTorch's checked conversion)."""
+    if isinstance(v, complex):
+        if v.imag:
+            raise RuntimeError(f"value cannot be converted to type {cpp_type} without overflow")
+        return v.real
+    return v
 
 
 def _wrap_dim(dim, ndim):

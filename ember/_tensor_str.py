@@ -91,6 +91,18 @@ class _Formatter:
         return s.rjust(self.width)
 
 
+class _ComplexFormatter:
+    """Formats complex elements as PyTorch does: real and imaginary parts each with their own _Formatter."""
+
+    def __init__(self, a):
+        self.real, self.imag = _Formatter(a.real), _Formatter(a.imag)
+        self.width = self.real.width + self.imag.width + 1     # the "j"; _body adds the ", " between elements
+
+    def format(self, v):
+        imag = (self.imag.format(v.imag) + "j").lstrip()
+        return self.real.format(v.real) + ("" if imag[0] in "+-" else "+") + imag
+
+
 def _summarized(a):
     """The elements shown when summarizing: edgeitems at each end of every long dimension."""
     edge = PRINT_OPTS["edgeitems"]
@@ -154,10 +166,11 @@ def tensor_repr(t):
     else:
         if not PRINT_OPTS["edgeitems"]:
             suffixes.append(f"size={tuple(a.shape)}")
-        if dt not in (default, _dtype.int64, _dtype.bool):
+        if dt not in (default, _dtype.int64, _dtype.bool) and not (dt.is_complex and _dtype.to_real(dt) is default):
             suffixes.append(f"dtype={dt}")
         summarize = a.size > PRINT_OPTS["threshold"]
-        body = _body(a, indent, summarize, _Formatter(_summarized(a) if summarize else a))
+        formatter = _ComplexFormatter if dt.is_complex else _Formatter
+        body = _body(a, indent, summarize, formatter(_summarized(a) if summarize else a))
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t._requires_grad:

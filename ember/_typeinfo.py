@@ -11,12 +11,12 @@ def _g(v):
 
 
 class finfo:
-    """Limits of a floating point dtype (the default dtype if none is given): bits, eps, max, min, tiny
-    (= smallest_normal), resolution and dtype (its name)."""
+    """Limits of a floating point dtype (the default dtype if none is given; a complex dtype gives its parts'):
+    bits, eps, max, min, tiny (= smallest_normal), resolution and dtype (its name)."""
     __hash__ = None
 
     def __init__(self, type=None):
-        d = _dtype.get_default_dtype() if type is None else _dtype.to_dtype(type)
+        d = _dtype.get_default_dtype() if type is None else _dtype.to_real(_dtype.to_dtype(type))
         if not d.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")
@@ -40,7 +40,7 @@ class iinfo:
 
     def __init__(self, type):
         d = _dtype.to_dtype(type)
-        if d.is_floating_point:
+        if d.is_floating_point or d.is_complex:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
         if d is _dtype.bool:
             raise TypeError("torch.bool is not supported by torch.iinfo")

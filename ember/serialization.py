@@ -19,9 +19,11 @@ from ._tensor import Tensor, _wrap
 __all__ = ["save", "load"]
 
 _STRUCTURE = "ember"  # metadata key of the structure
-# safetensors dtype names ember can hold; others (BF16, U16, F8 ...) are refused with a clear error
+# safetensors dtype names ember can hold; others (BF16, U16, F8 ...) are refused with a clear error. safetensors has
+# no complex128: such a tensor is stored as float64 pairs (real, imaginary) in a trailing dimension of 2, and its
+# structure entry says so
 _DTYPES = {"BOOL": np.bool_, "U8": np.uint8, "I8": np.int8, "I16": np.int16, "I32": np.int32, "I64": np.int64,
-           "F16": np.float16, "F32": np.float32, "F64": np.float64}
+           "F16": np.float16, "F32": np.float32, "F64": np.float64, "C64": np.complex64}
 # how a pickle stream (protocol 2 to 5) and torch.save's zip archive begin; checked only once a file fails to parse
 # as safetensors, whose first byte (of the header's length) may be anything
 _PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05", b"PK\x03\x04")
@@ -48,7 +50,8 @@ def save(obj, f):
 
     f is a path (the file is replaced atomically: a failed save leaves the previous file intact) or a writable
     binary file object. The file is in the safetensors format: a flat dict of tensors (a state_dict) is a plain
-    safetensors file that ``safetensors.torch.load_file`` reads into PyTorch.
+    safetensors file that ``safetensors.torch.load_file`` reads into PyTorch (a complex128 tensor as its
+    view_as_real, since safetensors has no complex128).
     """
     arrays = {}
     structure = _Encoder(arrays).encode(obj)
@@ -100,9 +103,13 @@ class _Encoder:
             while key in self.arrays:
                 key, n = f"{name}#{n}", n + 1
             data = t._data if isinstance(t._data, np.ndarray) else t._data.get()
+            if data.dtype == np.complex128:
+                data = np.stack([data.real, data.imag], axis=-1)
             self.arrays[key] = data if data.flags.c_contiguous else data.copy(order="C")
             self.keys[id(t)] = key
         entry = {"tensor": key}
+        if t.dtype.np == np.complex128:
+            entry["complex128"] = True
         if t.requires_grad:
             entry["requires_grad"] = True
         from .nn.parameter import Parameter
@@ -232,7 +239,12 @@ class _Decoder:
         if key not in self.tensors:  # a tensor referenced twice is loaded as one object, as it was saved
             if key not in self.arrays:
                 raise KeyError(f"tensor {key!r} is missing")
-            t = _wrap(self.arrays[key])
+            a = self.arrays[key]
+            if node.get("complex128"):
+                if a.dtype != np.float64 or a.shape[-1:] != (2,):
+                    raise ValueError(f"tensor {key!r} is marked complex128 but is not float64 pairs")
+                a = a.view(np.complex128)[..., 0]
+            t = _wrap(a)
             where = self._place(t, node.get("device", "cpu"))
             if where is not None:
                 t = where
