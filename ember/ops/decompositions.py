@@ -12,10 +12,11 @@ import numpy as np
 
 from .._creation import eye, ones, zeros, zeros_like
 from .._device import array_module
-from .._dtype import bool as bool_, float32, float64
+from .._dtype import bool as bool_, float32, float64, to_real
 from .._tensor import Tensor, _wrap, _wrap_dim
 from .. import return_types
 from ..autograd import grad_mode
+from ..autograd.complex import holomorphic
 from ..autograd.function import Op
 from .linalg import DiagEmbedBackward0, _broadcast_batch, _check_tensors, diagonal, matmul, tril, triu, vector_norm
 from .pointwise import where
@@ -40,8 +41,13 @@ def _check_matrix(fname, A, square=True, name="A"):
     if square and A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{fname}: {name} must be batches of square matrices, but they are {A.shape[-2]} by "
                            f"{A.shape[-1]} matrices")
-    if not A.is_floating_point():
+    if not _inexact(A):
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {_type_name(A)}")
+
+
+def _inexact(A):
+    """Whether A holds floating point or complex numbers, the dtypes LAPACK works in."""
+    return A._data.dtype.kind in "fc"
 
 
 def _raise_info(fname, info, batched, message):
@@ -62,7 +68,8 @@ def _lu_array(xp, a):
     pivots = xp.empty((lu.shape[0], k), dtype=np.int32)
     info = xp.zeros(lu.shape[0], dtype=np.int32)
     for j in range(k):
-        p = xp.abs(lu[:, j:, j]).argmax(axis=1) + j
+        col = lu[:, j:, j]
+        p = (xp.abs(col.real) + xp.abs(col.imag) if col.dtype.kind == "c" else xp.abs(col)).argmax(axis=1) + j
         pivots[:, j] = p + 1
         row = lu[rows, j].copy()
         lu[rows, j] = lu[rows, p]
@@ -77,17 +84,17 @@ def _lu_array(xp, a):
 
 
 def _cholesky_info(xp, a):
-    """LAPACK potrf's info for a batch of symmetric matrices: the order of the first leading minor that is not
+    """LAPACK potrf's info for a batch of Hermitian matrices: the order of the first leading minor that is not
     positive-definite, or 0."""
     n = a.shape[-1]
     low = xp.zeros(a.shape, dtype=a.dtype)
     info = xp.zeros(a.shape[:-2], dtype=np.int32)
     for j in range(n):
-        d = a[..., j, j] - (low[..., j, :j] ** 2).sum(-1)
+        d = a[..., j, j].real - (xp.abs(low[..., j, :j]) ** 2).sum(-1)
         bad = ~(d > 0)
         info[(info == 0) & bad] = j + 1
         low[..., j, j] = xp.sqrt(xp.where(bad, 1, d))
-        low[..., j + 1:, j] = (a[..., j + 1:, j] - (low[..., j + 1:, :j] * low[..., j, None, :j]).sum(-1)) / \
+        low[..., j + 1:, j] = (a[..., j + 1:, j] - (low[..., j + 1:, :j] * low[..., j, None, :j].conj()).sum(-1)) / \
             low[..., j, j, None]
     return info
 
@@ -192,9 +199,11 @@ def det(A):
 
 
 class LinalgSlogdetBackward0(Op):
-    """sign and log|det|; sign requires grad, as in PyTorch (it would be differentiable for complex input), and
-    has a zero derivative for real ones."""
+    """sign and log|det|; sign requires grad, as in PyTorch: it has a zero derivative for real input, and for
+    complex input the phase of sign and log|det| are the imaginary and real parts of log det."""
     retain_inputs = (0,)
+    retain_output = True
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, a):
@@ -202,11 +211,15 @@ class LinalgSlogdetBackward0(Op):
         return sign, logabsdet
 
     @staticmethod
-    def backward(ctx, _, g):
+    def backward(ctx, gsign, g):
+        a, sign = ctx.saved_tensors
+        if gsign is not None and a.is_complex():
+            # d sign = i sign d(phase) and d(log det) = tr(A^{-1} dA): the gradient of log det, (g + i c) A^{-H}
+            phase = (sign.conj() * gsign).imag * 1j
+            g = phase if g is None else g + phase
         if g is None:
             return None
-        (a,) = ctx.saved_tensors
-        return solve(a.mT, _eye_like(a) * g[..., None, None])
+        return solve(a.mT.conj(), _eye_like(a) * g[..., None, None])
 
 
 def _slogdet(fname, A, result):
@@ -225,9 +238,12 @@ def linalg_slogdet(A):
 
 
 def logdet(input):
-    """The log of the determinant of a (batch of) square matrices: nan where it is negative."""
+    """The log of the determinant of a (batch of) square matrices: nan where it is negative (complex for complex
+    matrices)."""
     _check_matrix("linalg.slogdet", input)
     sign, logabsdet = LinalgSlogdetBackward0.apply(input)
+    if input.is_complex():
+        return logabsdet + sign.angle() * 1j
     return where(sign < 0, math.nan, logabsdet)
 
 
@@ -261,19 +277,22 @@ def _solve(fname, A, B, left, check_errors):
     if A.dtype != B.dtype:
         raise RuntimeError(f"{fname}: Expected A and B to have the same dtype, but found A of type {_type_name(A)} "
                            f"and B of type {_type_name(B)} instead")
-    vector = B.ndim == 1 or (left and B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    n = A.shape[-1]
+    if vector and not left and n == 1:
+        raise RuntimeError(f"{fname}: Vector broadcasting of the left hand side is not supported for left=False. In "
+                           f"this case linalg.solve is equivalent to B / A.squeeze(-1)")
     if not left:
         A, B = A.mT, (B if vector else B.mT)
     Bm = B.unsqueeze(-1) if vector else B
-    n = A.shape[-1]
-    if Bm.ndim < 2 or Bm.shape[-2] != n:
+    if Bm.ndim < 2 or Bm.shape[-2] != n or (vector and not left):
         raise RuntimeError(f"{fname}: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{n} and "
                            f"{Bm.shape[-2] if Bm.ndim > 1 else Bm.shape[-1]}x{Bm.shape[-1] if Bm.ndim > 1 else 1})")
     _broadcast_batch(A.shape[:-2], Bm.shape[:-2])
     x, info = LinalgSolveExBackward0.apply(A, Bm, check_errors)
     x = x.squeeze(-1) if vector else x
-    return (x if left or vector else x.mT), info
+    return (x if left else x.mT), info
 
 
 def solve(A, B, *, left=True):
@@ -296,7 +315,7 @@ def _check_bool(fname, name, value, position=None):
 
 def _check_kernel_dtype(kernel, A):
     """PyTorch's error for a tensor that is not floating point, from the kernel named kernel_<device>."""
-    if not A.is_floating_point():
+    if not _inexact(A):
         raise NotImplementedError(f"\"{kernel}_{A.device.type}\" not implemented for '{_type_name(A)}'")
 
 
@@ -458,6 +477,7 @@ def tensorsolve(A, B, dims=None):
 # ---- Cholesky, QR, SVD, eigh ---------------------------------------------------------------------
 class LinalgCholeskyExBackward0(Op):
     retain_output = True
+    complex_grad = True
     non_differentiable = (1,)
 
     @staticmethod
@@ -467,18 +487,18 @@ class LinalgCholeskyExBackward0(Op):
         low, info = _guarded(xp, xp.linalg.cholesky, a, _cholesky_info)
         if check_errors and info.any():
             _raise_info(fname, info, a.ndim > 2, _NOT_PD)
-        return (low.swapaxes(-1, -2).copy() if upper else low), info
+        return (low.swapaxes(-1, -2).conj() if upper else low), info
 
     @staticmethod
     def backward(ctx, g, _):
         (low,) = ctx.saved_tensors
         if ctx.upper:
-            low, g = low.mT, g.mT
-        # A = L L^T: gA = sym(L^{-T} phi(L^T gL) L^{-1}), phi = lower triangle with its diagonal halved
-        phi = tril(matmul(low.mT, g))
-        phi = phi - 0.5 * _diag_embed(diagonal(phi, 0, -2, -1))
-        s = solve(low.mT, solve(low.mT, phi).mT).mT
-        return 0.5 * (s + s.mT), None, None, None
+            low, g = low.mT.conj(), g.mT.conj()
+        # A = L L^H: gA = L^{-H} M L^{-1}, M the Hermitian matrix whose lower triangle is half that of L^H gL
+        lh = low.mT.conj()
+        m = tril(matmul(lh, g))
+        m = 0.5 * (m + tril(m, -1).mT.conj())
+        return solve_triangular(low, solve_triangular(lh, m, upper=True), upper=False, left=False), None, None, None
 
 
 def _cholesky(fname, A, upper, check_errors):
@@ -502,15 +522,16 @@ def cholesky(input, upper=False):
 
 
 def _cholesky_solve_array(xp, b, a, upper):
-    """The solution of A X = b, A = L L^T from its factor L (A = U^T U from U if upper) in a."""
-    low = a.swapaxes(-1, -2) if upper else a
+    """The solution of A X = b, A = L L^H from its factor L (A = U^H U from U if upper) in a."""
+    low = a.swapaxes(-1, -2).conj() if upper else a
     y = _triangular_solve_array(xp, low, b, False, False)
-    return _triangular_solve_array(xp, low.swapaxes(-1, -2), y, True, False)
+    return _triangular_solve_array(xp, low.swapaxes(-1, -2).conj(), y, True, False)
 
 
 class CholeskySolveBackward0(Op):
     retain_inputs = (1,)
     retain_output = True
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, b, a, upper):
@@ -523,9 +544,9 @@ class CholeskySolveBackward0(Op):
         gb = cholesky_solve(g, a, ctx.upper)
         ga = None
         if ctx.needs_input_grad[1]:
-            # X = (L L^T)^{-1} B: gL = -(gB X^T + X gB^T) L, written with the whole of the input, as PyTorch
-            common = matmul(gb, x.mT)
-            common = common + common.mT
+            # X = (L L^H)^{-1} B: gL = -(gB X^H + X gB^H) L, written with the whole of the input, as PyTorch
+            common = matmul(gb, x.mT.conj())
+            common = common + common.mT.conj()
             ga = -matmul(a, common) if ctx.upper else -matmul(common, a)
         return gb, ga, None
 
@@ -544,6 +565,7 @@ def cholesky_solve(input, input2, upper=False):
 class CholeskyInverseBackward0(Op):
     retain_inputs = (0,)
     retain_output = True
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, a, upper):
@@ -558,7 +580,7 @@ class CholeskyInverseBackward0(Op):
     @staticmethod
     def backward(ctx, g):
         a, inv_ = ctx.saved_tensors
-        common = matmul(inv_, matmul(g + g.mT, inv_))
+        common = matmul(inv_, matmul(g + g.mT.conj(), inv_))
         return (-matmul(a, common) if ctx.upper else -matmul(common, a)), None
 
 
@@ -577,6 +599,7 @@ def cholesky_inverse(input, upper=False):
 
 class LinalgQrBackward0(Op):
     retain_inputs = (0,)
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, a, mode):
@@ -602,18 +625,19 @@ class LinalgQrBackward0(Op):
         if m < n:
             raise RuntimeError("linalg.qr: the derivative of wide matrices (more columns than rows) is not "
                                "implemented in ember")
-        # gA = (gQ + Q copyltu(M)) R^{-T}, M = triu(R gR^T - Q^T gQ) mirrored to a symmetric matrix
+        # gA = (gQ + Q copyltu(M)) R^{-H}, M = triu(gR R^H - Q^H gQ) mirrored to a Hermitian matrix with the
+        # real part of its diagonal (R's diagonal is real)
         m_ = 0
         if gr is not None:
-            m_ = matmul(gr, r.mT)
+            m_ = matmul(gr, r.mT.conj())
         if gq is not None:
-            m_ = m_ - matmul(q.mT, gq)
+            m_ = m_ - matmul(q.mT.conj(), gq)
         m_ = triu(m_)
-        m_ = m_ + m_.mT - _diag_embed(diagonal(m_, 0, -2, -1))
+        m_ = m_ + m_.mT.conj() - _diag_embed(diagonal(m_, 0, -2, -1).real)
         ga = matmul(q, m_)
         if gq is not None:
             ga = ga + gq
-        return solve(r, ga.mT).mT, None
+        return solve_triangular(r.mT.conj(), ga, upper=False, left=False), None
 
 
 def linalg_qr(A, mode="reduced"):
@@ -630,8 +654,15 @@ def qr(input, some=True):
     return return_types.qr(*linalg_qr(input, "reduced" if some else "complete"))
 
 
+def _check_gauge(imag_diagonal, message):
+    """PyTorch's error when a loss depends on the phases of complex singular vectors or eigenvectors."""
+    if not bool((imag_diagonal.abs() <= 1e-2).all()):
+        raise RuntimeError(message)
+
+
 class LinalgSvdBackward0(Op):
     retain_inputs = (0,)
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, a, full_matrices):
@@ -651,31 +682,42 @@ class LinalgSvdBackward0(Op):
             gvh = None if gvh is None else gvh[..., :k, :]
         if gu is None and gvh is None:
             return matmul(u * gs.unsqueeze(-2), vh), None
-        # A = U S V^T with distinct singular values: off-diagonal parts of U^T gU and V^T gV over S_j^2 - S_i^2
+        # A = U S V^H with distinct singular values: skew-Hermitian parts of U^H gU and V^H gV over S_j^2 - S_i^2;
+        # for complex A, the phases of the singular vectors add i Im(diag(U^H gU)) / S (those of V fixed)
         s2 = s * s
         e = s2.unsqueeze(-2) - s2.unsqueeze(-1)
         e = e + _eye_like(e)
-        v = vh.mT
-        gv = None if gvh is None else gvh.mT
-        ga = 0
+        v = vh.mT.conj()
+        gv = None if gvh is None else gvh.mT.conj()
+        ga, diags, cplx = 0, [], u.is_complex()
         if gu is not None:
-            uhgu = matmul(u.mT, gu)
-            ga = (uhgu - uhgu.mT) * s.unsqueeze(-2)
+            uhgu = matmul(u.mT.conj(), gu)
+            diags += [diagonal(uhgu, 0, -2, -1).imag] if cplx else []
+            ga = (uhgu - uhgu.mT.conj()) * s.unsqueeze(-2)
         if gv is not None:
-            vhgv = matmul(v.mT, gv)
-            ga = ga + s.unsqueeze(-1) * (vhgv - vhgv.mT)
+            vhgv = matmul(v.mT.conj(), gv)
+            diags += [diagonal(vhgv, 0, -2, -1).imag] if cplx else []
+            ga = ga + s.unsqueeze(-1) * (vhgv - vhgv.mT.conj())
         ga = ga / e
+        if cplx:
+            _check_gauge(sum(diags), "svd_backward: The singular vectors in the complex case are specified up to "
+                         "multiplication by e^{i phi}. The specified loss function depends on this phase term, making "
+                         "it ill-defined.")
+            ga = ga - _diag_embed(diagonal(ga, 0, -2, -1))
+            if gu is not None:
+                ga = ga + _diag_embed(diags[0] / s * 1j)
         if gs is not None:
             ga = ga + _diag_embed(gs)
         if m > n and gu is not None:
             ga = matmul(u, ga)
             gu_sinv = gu / s.unsqueeze(-2)
-            ga = ga + gu_sinv - matmul(u, matmul(u.mT, gu_sinv))
+            ga = ga + gu_sinv - matmul(u, matmul(u.mT.conj(), gu_sinv))
             return matmul(ga, vh), None
         if m < n and gv is not None:
             ga = matmul(ga, vh)
             gv_sinv = gv / s.unsqueeze(-2)
-            ga = ga + gv_sinv.mT - matmul(matmul(gv_sinv.mT, v), vh)
+            gv_sinv = gv_sinv.mT.conj()
+            ga = ga + gv_sinv - matmul(matmul(gv_sinv, v), vh)
             return matmul(u, ga), None
         return matmul(matmul(u, ga), vh), None
 
@@ -702,11 +744,12 @@ def svd(input, some=True, compute_uv=True):
         return return_types.svd(zeros(input.shape[:-2] + (rows, rows), dtype=input.dtype), s,
                                 zeros(input.shape[:-2] + (cols, cols), dtype=input.dtype))
     u, s, vh = linalg_svd(input, full_matrices=not some)
-    return return_types.svd(u, s, vh.mT)
+    return return_types.svd(u, s, vh.mT.conj())
 
 
 class LinalgEighBackward0(Op):
     retain_inputs = (0,)
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, a, uplo):
@@ -718,16 +761,23 @@ class LinalgEighBackward0(Op):
     @staticmethod
     def backward(ctx, gw, gv):
         w, v = _outputs(ctx, lambda a: tuple(eigh(a, ctx.uplo)))
-        # A = V diag(w) V^T with distinct eigenvalues: gA = V (diag(gw) + (V^T gV) / (w_j - w_i)) V^T
+        # A = V diag(w) V^H with distinct eigenvalues: gA = V (diag(gw) + skew(V^H gV) / (w_j - w_i)) V^H, skew the
+        # skew-Hermitian part
+        vh = v.mT.conj()
         if gv is None:
-            inner_ = _diag_embed(gw)
+            return matmul(v * gw.unsqueeze(-2), vh), None
         else:
+            vhgv = matmul(vh, gv)
+            if v.is_complex():
+                _check_gauge(diagonal(vhgv, 0, -2, -1).imag, "linalg_eigh_backward: The eigenvectors in the complex "
+                             "case are specified up to multiplication by e^{i phi}. The specified loss function "
+                             "depends on this quantity, so it is ill-defined.")
             e = w.unsqueeze(-2) - w.unsqueeze(-1)
             eye_ = _eye_like(e)
-            inner_ = matmul(v.mT, gv) / (e + eye_) * (1 - eye_)
+            inner_ = 0.5 * (vhgv - vhgv.mT.conj()) / (e + eye_) * (1 - eye_)
             if gw is not None:
                 inner_ = inner_ + _diag_embed(gw)
-        return matmul(v, matmul(inner_, v.mT)), None
+        return matmul(v, matmul(inner_, vh)), None
 
 
 def eigh(A, UPLO="L"):
@@ -769,6 +819,7 @@ def _cutoff(s, atol, rtol):
 class LinalgPinvBackward0(Op):
     retain_inputs = (0,)
     retain_output = True
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, a, tol_fn, hermitian):
@@ -776,31 +827,32 @@ class LinalgPinvBackward0(Op):
         if hermitian:
             w, v = xp.linalg.eigh(a)
             keep = xp.abs(w) > tol_fn(xp.abs(w))
-            return (v * xp.where(keep, 1 / xp.where(keep, w, 1), 0)[..., None, :]) @ v.swapaxes(-1, -2)
+            return (v * xp.where(keep, 1 / xp.where(keep, w, 1), 0)[..., None, :]) @ v.swapaxes(-1, -2).conj()
         u, s, vh = xp.linalg.svd(a, full_matrices=False)
         keep = s > tol_fn(s)
-        return (vh.swapaxes(-1, -2) * xp.where(keep, 1 / xp.where(keep, s, 1), 0)[..., None, :]) @ u.swapaxes(-1, -2)
+        return (vh.swapaxes(-1, -2).conj() * xp.where(keep, 1 / xp.where(keep, s, 1), 0)[..., None, :]) @ \
+            u.swapaxes(-1, -2).conj()
 
     @staticmethod
     def backward(ctx, g):
         a, p = ctx.saved_tensors
         m, n = a.shape[-2:]
-        ph, gh = p.mT, g.mT
+        ph, gh = p.mT.conj(), g.mT.conj()
         if m <= n:
             k = matmul(gh, p)
             kph = matmul(k, ph)
-            ga = -matmul(p, k).mT + kph - matmul(matmul(a, p), kph) + matmul(matmul(ph, p), gh - matmul(k, a))
+            ga = -matmul(p, k).mT.conj() + kph - matmul(matmul(a, p), kph) + matmul(matmul(ph, p), gh - matmul(k, a))
         else:
             k = matmul(p, gh)
             phk = matmul(ph, k)
-            ga = -matmul(k, p).mT + phk - matmul(matmul(phk, p), a) + matmul(matmul(gh - matmul(a, k), p), ph)
+            ga = -matmul(k, p).mT.conj() + phk - matmul(matmul(phk, p), a) + matmul(matmul(gh - matmul(a, k), p), ph)
         return ga, None, None
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse, singular values at or below max(atol, rtol * largest) taken as zero."""
     _check_tensors("linalg.pinv", ("A", A))
-    if A.ndim < 2 or not A.is_floating_point():
+    if A.ndim < 2 or not _inexact(A):
         raise RuntimeError(f"linalg.pinv({_type_name(A)}{{{list(A.shape)}}}): expected a tensor with 2 or more "
                            f"dimensions of float, double, cfloat or cdouble types")
     atol, rtol = _tolerances(A, atol, rtol)
@@ -842,7 +894,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     d0, d1 = _matrix_dims("linalg.matrix_norm", A, dim)
     if dtype is not None:
         A = A.to(dtype)
-    if not A.is_floating_point():
+    if not _inexact(A):
         raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
                            f"{_type_name(A)}")
     if ord == "fro":
@@ -979,7 +1031,7 @@ def matrix_exp(A):
 
 
 def householder_product(A, tau):
-    """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i below the diagonal of A's column i with 1
+    """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^H, v_i below the diagonal of A's column i with 1
     on it (LAPACK's orgqr): with geqrf's output, the Q of a QR decomposition."""
     fname = "torch.linalg.householder_product"
     _check_tensors(fname, ("input", A), ("tau", tau))
@@ -998,7 +1050,7 @@ def householder_product(A, tau):
     Q = unit.expand(A.shape) if tau.shape[-1] else A * 0 + unit     # no reflector: I, still a function of A
     for i in reversed(range(tau.shape[-1])):   # Q = H_1 (H_2 (... (H_k I)))
         v = V[..., :, i:i + 1]
-        Q = Q - tau[..., i:i + 1].unsqueeze(-1) * (v @ (v.mT @ Q))
+        Q = Q - tau[..., i:i + 1].unsqueeze(-1) * (v @ (v.mT.conj() @ Q))
     return Q
 
 
@@ -1218,11 +1270,12 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
 
 
 def _lu_solve_array(xp, lu, pivots, b, adjoint):
-    """The solution of A X = b (A^T X = b if adjoint), A = P L U packed in lu and pivots."""
+    """The solution of A X = b (A^H X = b if adjoint), A = P L U packed in lu and pivots."""
     p = _permutation(xp, pivots, lu.shape[-1], lu.dtype)
     if adjoint:
-        y = _triangular_solve_array(xp, lu.swapaxes(-1, -2), b, False, False)
-        return p @ _triangular_solve_array(xp, lu.swapaxes(-1, -2), y, True, True)
+        luh = lu.swapaxes(-1, -2).conj()
+        y = _triangular_solve_array(xp, luh, b, False, False)
+        return p @ _triangular_solve_array(xp, luh, y, True, True)
     y = _triangular_solve_array(xp, lu, p.swapaxes(-1, -2) @ b, False, True)
     return _triangular_solve_array(xp, lu, y, True, False)
 
@@ -1230,6 +1283,7 @@ def _lu_solve_array(xp, lu, pivots, b, adjoint):
 class LinalgLuSolveBackward0(Op):
     retain_inputs = (0, 1)
     retain_output = True
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, lu, pivots, b, left, adjoint):
@@ -1237,31 +1291,31 @@ class LinalgLuSolveBackward0(Op):
         xp = array_module(lu)
         if left:
             return _lu_solve_array(xp, lu, pivots, b, adjoint)
-        # X A = B is A^T X^T = B^T
-        return _lu_solve_array(xp, lu, pivots, b.swapaxes(-1, -2), not adjoint).swapaxes(-1, -2)
+        # X A = B is A^H X^H = B^H
+        return _lu_solve_array(xp, lu, pivots, b.swapaxes(-1, -2).conj(), not adjoint).swapaxes(-1, -2).conj()
 
     @staticmethod
     def backward(ctx, g):
         lu, pivots, x = ctx.saved_tensors
         adjoint = ctx.adjoint != (not ctx.left)
         if not ctx.left:
-            g, x = g.mT, x.mT
+            g, x = g.mT.conj(), x.mT.conj()
         gb = linalg_lu_solve(lu, pivots, g, adjoint=not adjoint)
         gl = None
         if ctx.needs_input_grad[0]:
-            # X = A^{-1} B (A^{-T} B if adjoint) gives gA = -gB X^T (-X gB^T); A = P L U carries it to L and U
-            ga = -matmul(x, gb.mT) if adjoint else -matmul(gb, x.mT)
+            # X = A^{-1} B (A^{-H} B if adjoint) gives gA = -gB X^H (-X gB^H); A = P L U carries it to L and U
+            ga = -matmul(x, gb.mT.conj()) if adjoint else -matmul(gb, x.mT.conj())
             low, up = _unpacked(lu)
             pga = matmul(_wrap(_permutation(array_module(lu._data), pivots._data, lu.shape[-1], lu._data.dtype)).mT,
                          ga)
-            gl = tril(matmul(pga, up.mT), -1) + triu(matmul(low.mT, pga))
-        return gl, None, (gb if ctx.left else gb.mT), None, None
+            gl = tril(matmul(pga, up.mT.conj()), -1) + triu(matmul(low.mT.conj(), pga))
+        return gl, None, (gb if ctx.left else gb.mT.conj()), None, None
 
 
 def _lu_solve_checks(LU, pivots, B, left):
     fname = "linalg.lu_solve"
     _check_tensors("linalg_lu_solve", ("LU", LU), ("pivots", pivots), ("B", B))
-    if not LU.is_floating_point():
+    if not _inexact(LU):
         raise RuntimeError(f"torch.{fname}: Expected a floating point or complex tensor as input. Got "
                            f"{_type_name(LU)}")
     if LU.dtype != B.dtype:
@@ -1292,7 +1346,7 @@ def _lu_solve_checks(LU, pivots, B, left):
 
 
 def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False):
-    """The solution X of A X = B (X A = B if not left; A^T in place of A if adjoint), A given by lu_factor."""
+    """The solution X of A X = B (X A = B if not left; A^H in place of A if adjoint), A given by lu_factor."""
     _lu_solve_checks(LU, pivots, B, left)
     return LinalgLuSolveBackward0.apply(LU, pivots, B, bool(left), bool(adjoint))
 
@@ -1349,8 +1403,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     driver = driver or "gelsy"
     if A.dtype != B.dtype:
-        raise RuntimeError(f"torch.linalg.lstsq: Expected A and B to have the same dtype, but found A of type "
-                           f"{_type_name(A)} and B of type {_type_name(B)} instead")
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
+                           f"dtype {_type_name(A)} and other's dtype {_type_name(B)}")
     vector = B.ndim == A.ndim - 1
     Bm = B.unsqueeze(-1) if vector else B
     m, n = A.shape[-2:]
@@ -1358,10 +1412,11 @@ def lstsq(A, B, rcond=None, *, driver=None):
     x = matmul(pinv(A, rtol=rtol), Bm)
     s = svdvals(A.detach())
     rank = (s > _cutoff(s, 0.0, rtol)).sum(-1)
-    empty = zeros(0, dtype=A.dtype)
+    empty = zeros(0, dtype=to_real(A.dtype))
     residuals = empty
     if driver != "gelsy" and m > n and bool((rank == n).all()):
-        residuals = ((matmul(A, x) - Bm) ** 2).sum(-2)
+        r = matmul(A, x) - Bm
+        residuals = (r.real ** 2 + r.imag ** 2 if r.is_complex() else r ** 2).sum(-2)
         residuals = residuals.squeeze(-1) if vector else residuals
     return return_types.linalg_lstsq(x.squeeze(-1) if vector else x, residuals,
                                      rank if driver != "gels" else zeros(0, dtype=rank.dtype),
@@ -1376,3 +1431,7 @@ def _methods():
 
 
 _methods()
+
+holomorphic("LinalgInvExBackward0", "LinalgDetBackward0", "LinalgSolveExBackward0", "LinalgSolveTriangularBackward0",
+            "TriangularSolveBackward0", "LinalgMatrixExpBackward0", "LinalgLuFactorExBackward0", "LinalgLuBackward0",
+            "LuUnpackBackward0", "LinalgCrossBackward0")
