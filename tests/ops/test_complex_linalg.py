@@ -179,3 +179,19 @@ def test_losses_that_depend_on_vector_phases_raise_as_torch():
         (lambda: m.linalg.eigh(m.tensor(x, requires_grad=True))[1].real.sum().backward(), RuntimeError),
     ]
     assert_same_errors(cases(ember), cases(torch))
+
+
+def test_cholesky_info_of_complex_matrices_matches_torch():
+    a = np.array([[[4, 1j, 0], [-1j, 2, 0], [0, 0, -1]], [[1, 2j, 0], [-2j, 1, 0], [0, 0, 1]]])
+    assert ember.linalg.cholesky_ex(ember.tensor(a)).info.tolist() == \
+        torch.linalg.cholesky_ex(torch.tensor(a)).info.tolist() == [3, 2]
+
+
+def test_second_derivative_through_a_complex_inverse_matches_torch():
+    a = complex_inputs(RNG, [(3, 3)])[0] + 3 * np.eye(3)
+    grads = []
+    for m in (ember, torch):
+        z = m.tensor(a, requires_grad=True)
+        g, = m.autograd.grad((m.linalg.inv(z) * (1 + 2j)).real.sum(), z, create_graph=True)
+        grads.append(m.autograd.grad((g * g.conj()).real.sum(), z)[0].resolve_conj().numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-9)
