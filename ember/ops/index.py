@@ -11,14 +11,14 @@ import warnings
 import numpy as np
 
 from .._device import array_module
-from .._tensor import Tensor, _wrap, _wrap_dim
+from .._tensor import Tensor, _wrap, _wrap_dim, real_value
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from ..autograd.complex import holomorphic
 from .inplace import apply_inplace, check_inplace, inplace
 from .linalg import _diagonal_view, diagonal
 from .pointwise import _broadcast_error, where
-from .reduce import _type_name
+from .reduce import _refuse_complex, _type_name
 from .shape import _at, cat, select
 
 __all__ = ["gather", "scatter", "scatter_add", "index_select", "index_add", "index_fill", "index_put",
@@ -31,6 +31,8 @@ _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32))
 _C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
                  "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
                  "float64": "double"}
+_SCALAR_TYPE_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+                      "float16": "c10::Half", "float32": "float", "float64": "double"}
 
 
 def _scatter_at(ufunc, a, key, values):
@@ -46,6 +48,27 @@ def _scatter_at(ufunc, a, key, values):
         getattr(np, ufunc).at(host, tuple(k.get() if isinstance(k, xp.ndarray) else k for k in key),
                               values.get() if isinstance(values, xp.ndarray) else values)
         a[...] = xp.asarray(host)
+
+
+def _real_scalar(input, value, through_double=False):
+    """value (a number or a 0-d tensor) to write into input: a complex one into a real tensor must have no imaginary
+    part (PyTorch's error otherwise; bool tensors take any); through_double: the write converts to double first, as
+    setitem's does for half tensors."""
+    kind = input._data.dtype.kind
+    if kind in "bc":
+        return value
+    if isinstance(value, Tensor):
+        if value._data.dtype.kind == "c":
+            real_value(value.item(), _SCALAR_TYPE_NAMES[input._data.dtype.name])
+        return value
+    return real_value(value, "double" if through_double and kind == "f" else _SCALAR_TYPE_NAMES[input._data.dtype.name])
+
+
+def _no_complex_autograd(name, input, *others):
+    """PyTorch's error for an op without a complex derivative whose complex result would be recorded."""
+    if input._data.dtype.kind == "c" and _state.enabled and (input._requires_grad or any(
+            isinstance(t, Tensor) and t._requires_grad for t in others)):
+        raise RuntimeError(f"{name} does not support automatic differentiation for outputs with complex dtype.")
 
 
 def _check_bounds(a, dim, size, negative=True, error=IndexError):
@@ -286,6 +309,8 @@ def _setitem(self, key, value):
     if not isinstance(value, (Tensor, bool, int, float, complex)):
         from .._creation import legacy_type_name
         raise TypeError(f"can't assign a {type(value).__name__} to a {legacy_type_name(self)}")
+    if isinstance(value, complex):
+        value = _real_scalar(self, value, through_double=True)
     if adv is not None:
         _check_put_dtype(self, value)
     if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
@@ -434,6 +459,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
     dim = _check_scatter(input, dim, index, src)
+    src = _real_scalar(input, src)
     if isinstance(src, Tensor):
         if reduce is not None:
             warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
@@ -511,6 +537,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     dim = _wrap_dim(dim, input._data.ndim)
     _check_index_source("index_add_", input, dim, idx, source)
     _check_bounds(idx, dim, input._data.shape[dim], negative=False, error=RuntimeError)
+    alpha = _real_scalar(input, alpha)
     return IndexAddBackward0.apply(input, dim, idx, source, alpha)
 
 
@@ -548,6 +575,9 @@ def index_fill(input, dim, index, value):
     """input with value (a number or a 0-d tensor) written at positions index along dim."""
     idx = _vector_index("index_fill_", index, "index_fill_(): Expected dtype int64 for index.")
     _value_0d("index_fill_", value)
+    if input._data.dtype.kind != "c" and (isinstance(value, complex) or
+                                          isinstance(value, Tensor) and value._data.dtype.kind == "c"):
+        raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not supported")
     dim = _wrap_dim(dim, input._data.ndim)
     _check_bounds(idx, dim, input._data.shape[dim])
     return (IndexFillBackward1 if isinstance(value, Tensor) else IndexFillBackward0).apply(input, dim, idx, value)
@@ -588,6 +618,7 @@ def masked_fill(input, mask, value):
                            f"{_C_TYPE_NAMES[mask.dtype.name]}")
     _value_0d("masked_fill_", value)
     _mask_shape(mask, input)
+    value = _real_scalar(input, value)
     return (MaskedFillBackward1 if isinstance(value, Tensor) else MaskedFillBackward0).apply(input, mask._data, value)
 
 
@@ -801,7 +832,7 @@ class ScatterReduceBackward0(Op):
             _scatter_at("add", count, key, xp.ones(index.shape, np.int64))
             count = xp.maximum(count, 1)
             ctx.count = count
-            if out.dtype.kind == "f":
+            if out.dtype.kind in "fc":
                 out /= count
             else:
                 out //= count.astype(out.dtype)
@@ -850,6 +881,9 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if reduce not in _UFUNCS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     dim = _check_scatter(input, dim, index, src)
+    if reduce in ("amax", "amin"):
+        _refuse_complex(input, f"scatter_gather_tensor_cpu_reduce_{reduce}")
+    _no_complex_autograd("scatter_reduce", input, src)
     return ScatterReduceBackward0.apply(input, dim, index._data, src, reduce, bool(include_self))
 
 
@@ -866,6 +900,11 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     _check_index_source("index_reduce_", input, dim, idx, source)
     if idx.size and (idx.min() < 0 or idx.max() >= input._data.shape[dim]):
         raise IndexError("index out of range in self")
+    if not include_self:
+        _refuse_complex(input, "index_reduce_func_exclude_input_init")
+    if reduce in ("amax", "amin"):
+        _refuse_complex(input, "maximum_cpu" if reduce == "amax" else "minimum_cpu")
+    _no_complex_autograd("index_reduce", input, source)
     xp = array_module(idx)
     spread = xp.ascontiguousarray(xp.broadcast_to(
         idx.astype(np.int64).reshape(tuple(-1 if d == dim else 1 for d in range(source._data.ndim))),
@@ -953,6 +992,7 @@ def select_scatter(input, src, dim, index):
     d = _wrap_dim(dim, input._data.ndim)
     i = int(index) % input._data.shape[d]
     _check_region(src, region.shape)
+    _no_complex_autograd("select_scatter", input, src)
     return SelectScatterBackward0.apply(input, src, lambda a: a[_at(d, i)], lambda t: select(t, d, i))
 
 
@@ -963,6 +1003,7 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     d = _wrap_dim(dim, input._data.ndim)
     key = _at(d, slice(*slice(start, end, step).indices(input._data.shape[d])))
     _check_region(src, input._data[key].shape)
+    _no_complex_autograd("slice_scatter", input, src)
     return SliceScatterBackward0.apply(input, src, lambda a: a[key], lambda t: t[key])
 
 
@@ -989,4 +1030,8 @@ def _methods():
 
 
 _methods()
-holomorphic("IndexBackward0", "IndexSelectBackward0", "GatherBackward0")
+holomorphic("IndexBackward0", "IndexSelectBackward0", "GatherBackward0", "IndexPutBackward0", "CopySlices",
+            "ScatterBackward0", "ScatterBackward1", "ScatterAddBackward0", "IndexAddBackward0", "IndexFillBackward0",
+            "IndexFillBackward1", "MaskedFillBackward0", "MaskedFillBackward1", "MaskedSelectBackward0",
+            "TakeBackward0", "IndexCopyBackward0", "PutBackward0", "MaskedScatterBackward0", "SelectScatterBackward0",
+            "SliceScatterBackward0", "DiagonalScatterBackward0")

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .._device import array_module
-from .._dtype import get_default_dtype
+from .._dtype import get_default_dtype, to_real
 from .._tensor import Tensor, _wrap, _wrap_dim
 from .. import _memory
 from ..autograd.function import Op
@@ -27,7 +27,8 @@ __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", 
 # the C++ names PyTorch's mm dtype error prints
 _CPP_NAMES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.float16): "c10::Half",
               np.dtype(np.int64): "long int", np.dtype(np.int32): "int", np.dtype(np.int16): "short int",
-              np.dtype(np.int8): "signed char", np.dtype(np.uint8): "unsigned char", np.dtype(np.bool_): "bool"}
+              np.dtype(np.int8): "signed char", np.dtype(np.uint8): "unsigned char", np.dtype(np.bool_): "bool",
+              np.dtype(np.complex64): "c10::complex<float>", np.dtype(np.complex128): "c10::complex<double>"}
 
 
 def _check_tensors(fname, *named):
@@ -161,8 +162,20 @@ class DotBackward0(Op):
         return g * b if need_a else None, g * a if need_b else None
 
 
-class VdotBackward0(DotBackward0):
-    """dot of real vectors (vdot conjugates its first argument, a no-op for real dtypes)."""
+class VdotBackward0(Op):
+    """dot with the first vector conjugated."""
+    complex_grad = True
+    retain_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return array_module(a).vdot(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return g.conj() * b if need_a else None, g * a if need_b else None
 
 
 class MatmulBackward0(Op):
@@ -811,9 +824,9 @@ def inner(input, other):
 
 
 def vecdot(x, y, *, dim=-1):
-    """Dot product of x and y over dim, broadcasting the other dimensions."""
+    """Dot product of x and y over dim (x conjugated), broadcasting the other dimensions."""
     _check_tensors("linalg_vecdot", ("x", x), ("y", y))
-    return (x * y).sum(dim)
+    return (x.conj() * y).sum(dim)
 
 
 # ---- distances and statistics ---------------------------------------------------------------------
@@ -830,6 +843,9 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if not t.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {_type_name(t)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
@@ -857,7 +873,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                            f"{input.ndim} dimensions")
     x = input.reshape(1, -1) if input.ndim < 2 else input
-    if not x.is_floating_point():
+    if x._data.dtype.kind not in "fc":
         x = x.to(get_default_dtype())
     n_obs = x.shape[1]
     w = None
@@ -877,7 +893,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         if bool((wt < 0).any()):
             raise RuntimeError(f"cov(): {name} cannot be negative")
         w = wt if w is None else w * wt
-    w_sum = x.new_tensor(float(n_obs)) if w is None else w.sum().to(x.dtype)
+    w_sum = x.new_tensor(float(n_obs), dtype=to_real(x.dtype)) if w is None else w.sum().to(to_real(x.dtype))
     avg = x.mean(1) if w is None else (x * w).sum(1) / w_sum
     if w is None or correction == 0:
         norm_factor = w_sum - correction
@@ -890,7 +906,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                       "observations.", RuntimeWarning)
         norm_factor = norm_factor * 0
     x = x - avg.unsqueeze(1)
-    c = mm(x, (x if w is None else x * w).t())
+    c = mm(x, (x if w is None else x * w).t().conj())
     return (c / norm_factor).squeeze()
 
 
@@ -901,6 +917,9 @@ def corrcoef(input):
         return c / c
     std = diagonal(c).sqrt()
     c = c / std.unsqueeze(1) / std.unsqueeze(0)
+    if c.is_complex():
+        from .complex import complex   # complex.py imports this module (through shape.py)
+        return complex(c.real.clamp(-1, 1), c.imag.clamp(-1, 1))
     return c.clamp(-1, 1)
 
 
@@ -937,4 +956,5 @@ def _methods():
 
 _methods()
 holomorphic("MmBackward0", "MatmulBackward0", "BmmBackward0", "MvBackward0", "DotBackward0", "EinsumBackward0",
-            "AddmmBackward0")
+            "AddmmBackward0", "TrilBackward0", "TriuBackward0", "DiagonalBackward0", "DiagonalBackward0_copy",
+            "DiagonalBackwardBackward0", "DiagEmbedBackward0", "TraceBackward0")

@@ -59,7 +59,19 @@ def _integral_to_long(input, dtype):
     """input in dtype if given; integer and bool inputs otherwise accumulate in int64, as PyTorch's."""
     if dtype is not None:
         return input.to(dtype)
-    return input if input.is_floating_point() else input.to(int64)
+    return input if input._data.dtype.kind in "fc" else input.to(int64)
+
+
+def _refuse_complex(input, kernel):
+    """PyTorch's error for a kernel that has no complex version."""
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(input)}'")
+
+
+def _refuse_complex_dim(input, name):
+    """PyTorch's error for a reduction along a dim (max, min, argmax ...) of a complex input."""
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{name}(): does not support complex input")
 
 
 def _count(shape, dims):
@@ -137,6 +149,8 @@ class NansumBackward0(Op):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over dim, treating NaN as zero."""
     input = _integral_to_long(input, dtype)
+    if input.is_complex():
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     return NansumBackward0.apply(input, _dims(dim, input.ndim), keepdim)
 
 
@@ -144,7 +158,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """Mean of the non-NaN elements, of all or over dim."""
     if dtype is not None:
         input = input.to(dtype)
-    if not input.is_floating_point():
+    if not (input.is_floating_point() or input.is_complex()):
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{_type_name(input)}")
     return nansum(input, dim, keepdim) / input.isnan().logical_not().sum(dim, keepdim)
@@ -324,8 +338,10 @@ def _extremum(name, full_op, dim_op, pointwise, input, dim, keepdim):
     if isinstance(dim, Tensor):
         return pointwise(input, dim)
     if dim is None:
+        _refuse_complex(input, f"{name}_all")
         _check_nonempty(name, input, (), True)
         return full_op.apply(input, tuple(range(input.ndim)), False)
+    _refuse_complex_dim(input, name)
     d = _wrap_dim(int(dim), input.ndim)
     _check_nonempty(name, input, (d,) if input.ndim else (), False)
     return getattr(return_types, name)(*dim_op.apply(input, d, keepdim))
@@ -343,6 +359,7 @@ def min(input, dim=None, keepdim=False):
 
 def amax(input, dim=(), keepdim=False):
     """The largest elements over dim (all dims when empty); ties share the gradient evenly."""
+    _refuse_complex(input, "max_values_cpu")
     dims = _dims(dim, input.ndim)
     _check_nonempty("amax", input, dims, len(dims) == input.ndim)
     return AmaxBackward0.apply(input, dims, keepdim)
@@ -350,6 +367,7 @@ def amax(input, dim=(), keepdim=False):
 
 def amin(input, dim=(), keepdim=False):
     """The smallest elements over dim (all dims when empty); ties share the gradient evenly."""
+    _refuse_complex(input, "min_values_cpu")
     dims = _dims(dim, input.ndim)
     _check_nonempty("amin", input, dims, len(dims) == input.ndim)
     return AminBackward0.apply(input, dims, keepdim)
@@ -375,6 +393,7 @@ class AminmaxBackward0(Op):
 
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of all elements, or along dim; ties share the gradient evenly."""
+    _refuse_complex(input, "aminmax_cpu")
     if dim is None:
         if input.numel() == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
@@ -390,6 +409,7 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 def median(input, dim=None, keepdim=False):
     """The lower median of all elements; along dim, (values, indices)."""
+    _refuse_complex(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return MedianBackward0.apply(input, tuple(range(input.ndim)), False)
     d = _wrap_dim(int(dim), input.ndim)
@@ -423,6 +443,7 @@ class NanmedianBackward1(_IndexReduction):
 
 def nanmedian(input, dim=None, keepdim=False):
     """The lower median of the non-NaN elements; along dim, (values, indices)."""
+    _refuse_complex(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return NanmedianBackward0.apply(input, tuple(range(input.ndim)), False)
     d = _wrap_dim(int(dim), input.ndim)
@@ -507,6 +528,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 
 def _arg(name, pick, input, dim, keepdim):
+    _refuse_complex_dim(input, name)
     x = input._data
     xp = array_module(x)
     if dim is None:
@@ -540,7 +562,7 @@ def _moments(name, input, dim, unbiased, keepdim, correction):
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}() received an invalid combination of arguments: give either unbiased or "
                         f"correction, not both")
-    if not input.is_floating_point():
+    if not (input.is_floating_point() or input.is_complex()):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if correction is None:
         correction = 0 if unbiased is False else 1
@@ -554,17 +576,22 @@ def _moments(name, input, dim, unbiased, keepdim, correction):
 def _var_array(xp, x, dims, correction):
     with np.errstate(invalid="ignore", divide="ignore"):
         centered = x - x.mean(axis=dims, keepdims=True) if x.size else x
+        if x.dtype.kind == "c":
+            centered = centered.real * centered.real + centered.imag * centered.imag
+        else:
+            centered = centered * centered
         dof = builtins.max(_count(x.shape, dims) - correction, 0)
-        return (centered * centered).sum(axis=dims, keepdims=True) / x.dtype.type(dof)
+        return centered.sum(axis=dims, keepdims=True) / centered.dtype.type(dof)
 
 
 def _var_grad(g, x, dims, correction):
-    """Gradient of var over dims for g broadcasting against x."""
+    """Gradient of var over dims for g broadcasting against x (real g, real or complex x)."""
     dof = _count(x.shape, dims) - correction
     return g * (x - x.mean(dims, keepdim=True)) * (2.0 / dof if dof else math.inf)
 
 
 class VarBackward0(Op):
+    complex_grad = True
     retain_inputs = (0,)
 
     @staticmethod
@@ -579,6 +606,7 @@ class VarBackward0(Op):
 
 
 class StdBackward0(Op):
+    complex_grad = True
     retain_inputs = (0,)
     retain_output = True
 
@@ -633,7 +661,7 @@ class LogsumexpBackward0(Op):
         ctx.dims, ctx.keepdim = dims, keepdim
         xp = array_module(x)
         if x.size:
-            m = x.max(axis=dims, keepdims=True)
+            m = (x.real if x.dtype.kind == "c" else x).max(axis=dims, keepdims=True)
             m = xp.where(xp.isfinite(m), m, 0)
         else:
             m = xp.zeros((1,) * x.ndim, dtype=x.dtype)
@@ -650,13 +678,14 @@ class LogsumexpBackward0(Op):
 
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(input))) over dim, computed without overflow."""
-    if not input.is_floating_point():
+    if input._data.dtype.kind not in "fc":
         input = input.to(get_default_dtype())
     return LogsumexpBackward0.apply(input, _dims(dim, input.ndim), keepdim)
 
 
 # ---- norm -----------------------------------------------------------------------------------------
 class LinalgVectorNormBackward0(Op):
+    complex_grad = True
     retain_inputs = (0,)
     retain_output = True
 
@@ -670,11 +699,11 @@ class LinalgVectorNormBackward0(Op):
         elif p == -math.inf:
             out = a.min(axis=dims, keepdims=True)
         elif p == 0:
-            out = (x != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
+            out = (x != 0).sum(axis=dims, keepdims=True).astype(a.dtype)
         elif p == 1:
             out = a.sum(axis=dims, keepdims=True)
         elif p == 2:
-            out = xp.sqrt((x * x).sum(axis=dims, keepdims=True))
+            out = xp.sqrt((a * a).sum(axis=dims, keepdims=True))
         else:
             with np.errstate(divide="ignore"):
                 out = (a ** p).sum(axis=dims, keepdims=True) ** (1.0 / p)
@@ -687,17 +716,18 @@ class LinalgVectorNormBackward0(Op):
         g, out = _unsqueeze_to(g, dims, keepdim), _unsqueeze_to(out, dims, keepdim)
         if p == 0:
             return x * 0 * g, None, None, None
+        sign = x.sgn() if x.is_complex() else x.sign()
         if p == 1:
-            return x.sign() * g, None, None, None
+            return sign * g, None, None, None
         if abs(p) == math.inf:
             mask = x.abs() == out
-            return x.sign() * where(mask, g / mask.sum(dims, keepdim=True), 0.0), None, None, None
+            return sign * where(mask, g / mask.sum(dims, keepdim=True), 0.0), None, None, None
         # NOTE: the subgradient is 0 where the norm is 0, as PyTorch's norm_backward
         zero = out == 0
         if p == 2:
             return x * where(zero, 0.0, g / where(zero, 1.0, out)), None, None, None
         nonzero_x = where(x == 0, 1.0, x)
-        scaled = where(x == 0, 0.0, x.sign() * nonzero_x.abs() ** (p - 1))
+        scaled = where(x == 0, 0.0, sign * nonzero_x.abs() ** (p - 1))
         return scaled * where(zero, 0.0, g / where(zero, 1.0, out) ** (p - 1)), None, None, None
 
 
@@ -705,11 +735,14 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm of input over dim (all elements by default); 'fro' is the 2-norm, 'nuc' the nuclear norm
     (the sum of singular values) of the matrices in dim."""
     if dtype is not None:
+        if input.is_complex() and not dtype.is_complex:
+            raise RuntimeError(f"linalg.vector_norm: dtype should be complex for complex inputs, but got "
+                               f"{_type_name(_creation.zeros(0, dtype=dtype))}")
         input = input.to(dtype)
     if p == "nuc":
         from .decompositions import matrix_norm  # decompositions.py imports this module
         return matrix_norm(input, "nuc", tuple(range(input.ndim)) if dim is None else dim, keepdim)
-    if not input.is_floating_point():
+    if not (input.is_floating_point() or input.is_complex()):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input)}")
     if p is None or p == "fro":
@@ -856,22 +889,34 @@ class CumminBackward0(_TakeAlong):
 
 def cummax(input, dim):
     """Running maxima along dim and their indices."""
+    _refuse_complex(input, "cummax_cpu")
     return return_types.cummax(*CummaxBackward0.apply(input, _wrap_dim(dim, input.ndim)))
 
 
 def cummin(input, dim):
     """Running minima along dim and their indices."""
+    _refuse_complex(input, "cummin_cpu")
     return return_types.cummin(*CumminBackward0.apply(input, _wrap_dim(dim, input.ndim)))
 
 
 class LogcumsumexpBackward0(Op):
+    complex_grad = True
     retain_inputs = (0,)
     retain_output = True
 
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return x.copy() if x.ndim == 0 else array_module(x).logaddexp.accumulate(x, axis=dim)
+        if x.ndim == 0:
+            return x.copy()
+        xp = array_module(x)
+        if x.dtype.kind != "c":
+            return xp.logaddexp.accumulate(x, axis=dim)
+        out = x.copy()
+        steps = xp.moveaxis(out, dim, 0)
+        for k in range(1, len(steps)):
+            steps[k] = _complex_logaddexp(xp, steps[k - 1], steps[k])
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -882,6 +927,11 @@ class LogcumsumexpBackward0(Op):
         # NOTE: sum_j>=i g_j exp(x_i - out_j), split by the sign of g so that it runs in log space; the lowest
         # finite number stands for log(0), as PyTorch's logcumsumexp_backward
         lowest = float(np.finfo(x.dtype.np).min)
+        if x.is_complex():
+            # conj(exp(x_i) sum_j>=i conj(g_j) exp(-out_j)): one reversed logcumsumexp of complex logs
+            log_g = where(g == 0, lowest, where(g == 0, 1.0, g).conj().log())
+            z = (log_g - out).flip(dim)
+            return (LogcumsumexpBackward0.apply(z, dim).flip(dim) + x).exp().conj(), None
         log_abs = where(g == 0, 1.0, g).abs().log()
 
         def part(mask):
@@ -890,10 +940,17 @@ class LogcumsumexpBackward0(Op):
         return part(g > 0) - part(g < 0), None
 
 
+def _complex_logaddexp(xp, a, b):
+    """log(exp(a) + exp(b)) for complex arrays as PyTorch's: log1p(exp(lo - hi)) + hi, hi the larger real part."""
+    first = a.real >= b.real
+    hi, lo = xp.where(first, a, b), xp.where(first, b, a)
+    return xp.log1p(xp.exp(lo - hi)) + hi
+
+
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along dim, computed without overflow."""
     d = _wrap_dim(dim, input.ndim)
-    if not input.is_floating_point():
+    if not (input.is_floating_point() or input.is_complex()):
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_name(input)}\'')
     return LogcumsumexpBackward0.apply(input, d)
 
@@ -907,4 +964,4 @@ def _methods():
 
 _methods()
 holomorphic("SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1", "ProdBackward0", "ProdBackward1",
-            "CumsumBackward0", "CumprodBackward0")
+            "CumsumBackward0", "CumprodBackward0", "LogsumexpBackward0")

@@ -168,20 +168,21 @@ swapaxes = swapdims = transpose
 
 
 def _matrix_transpose(input, name, hint):
-    """input's last two dimensions swapped, for mT, mH and adjoint() (ember's dtypes are real: conjugation is the
-    identity); PyTorch's deprecation warning for 0-d input (returned as is) and its error for 1-d input."""
+    """input's last two dimensions swapped, for mT, mH and adjoint() (the last two conjugate it); PyTorch's
+    deprecation warning for 0-d input (returned as is, conjugated for mH and adjoint) and its error for 1-d input."""
     n = input._data.ndim
     if n == 0:
         shown = name if name.endswith("()") else f"Tensor.{name}"
         warnings.warn(f"{shown} is deprecated on 0-D tensors. {hint}", UserWarning, stacklevel=3)
-        return input
+        return input if name == "mT" else input.conj()
     if n == 1:
         raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
-    return TransposeBackward0.apply(input, n - 2, n - 1)
+    out = TransposeBackward0.apply(input, n - 2, n - 1)
+    return out if name == "mT" else out.conj()
 
 
 def adjoint(input):
-    """The conjugate transpose of input's last two dimensions, as a view."""
+    """The conjugate transpose of input's last two dimensions (a view for real input)."""
     return _matrix_transpose(input, "adjoint()", "Consider using x.conj().")
 
 
@@ -190,11 +191,11 @@ def _conj_transpose(input):
     n = input._data.ndim
     if n == 0:
         warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=3)
-        return input
+        return input.conj()
     if n != 2:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
                            + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
-    return TransposeBackward0.apply(input, 0, 1)
+    return TransposeBackward0.apply(input, 0, 1).conj()
 
 
 class TBackward0(ViewOp):
@@ -1178,4 +1179,4 @@ holomorphic("ViewBackward0", "UnsafeViewBackward0", "AliasBackward0", "CloneBack
             "SqueezeBackward0", "SqueezeBackward1", "SqueezeBackward2", "SqueezeBackward3", "SqueezeBackward4",
             "SqueezeBackward5", "UnsqueezeBackward0", "UnsqueezeBackward1", "CatBackward0", "StackBackward0",
             "SplitBackward0", "SplitWithSizesBackward0", "UnbindBackward0", "FlipBackward0", "RollBackward0",
-            "RepeatBackward0", "SelectBackward0", "SliceBackward0")
+            "RepeatBackward0", "SelectBackward0", "SliceBackward0", "Rot90Backward0", "BlockDiagBackward0")

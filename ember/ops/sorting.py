@@ -1,19 +1,27 @@
 """Sorting and counting: sort, argsort, topk, kthvalue, mode, unique, searchsorted, bucketize, bincount, histc,
 isin."""
+import functools
 import math
 
 import numpy as np
 
 from .. import return_types
+from .._creation import zeros
 from .._device import array_module
-from .._tensor import Tensor, _wrap, _wrap_dim
-from .reduce import _IndexReduction, _TakeAlong, _check_nonempty, _type_name
+from .._dtype import complex128, promote_types, result_type
+from .._tensor import Tensor, _wrap, _wrap_dim, discards_imag
+from .reduce import _IndexReduction, _TakeAlong, _check_nonempty, _refuse_complex, _type_name
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "mode", "unique", "unique_consecutive", "searchsorted",
            "bucketize", "bincount", "histc", "isin"]
 
 
 # ---- sort, topk, kthvalue, mode -------------------------------------------------------------------
+def _no_complex_sort(input, name):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f" {name} does not support complex dtypes on CPU")
+
+
 def _argsort(xp, x, dim, descending):
     """A stable argsort along dim: equal elements keep their order and NaN counts as the largest value."""
     if not descending:
@@ -33,12 +41,14 @@ class SortBackward1(SortBackward0):
 def sort(input, dim=-1, descending=False, *, stable=False):
     """(values, indices) of input sorted along dim; NaN sorts as the largest value, equal elements keep their
     order."""
+    _no_complex_sort(input, "Sort")
     op = SortBackward1 if stable else SortBackward0
     return return_types.sort(*op.apply(input, _wrap_dim(dim, input.ndim), descending))
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
     """The indices that sort input along dim."""
+    _no_complex_sort(input, "Sort")
     x = input._data
     if x.ndim == 0:
         return _wrap(array_module(x).zeros((), dtype=np.int64))
@@ -71,6 +81,7 @@ class TopkBackward0(_TakeAlong):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the k largest (or smallest) elements along dim, in sorted order."""
+    _no_complex_sort(input, "topk")
     d = _wrap_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -86,6 +97,7 @@ class KthvalueBackward0(_IndexReduction):
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices) of the k-th smallest element along dim."""
+    _refuse_complex(input, "kthvalue_cpu")
     d = _wrap_dim(dim, input.ndim)
     _check_nonempty("kthvalue", input, (d,) if input.ndim else (), False)
     if not 1 <= k <= (input.shape[d] if input.ndim else 1):
@@ -111,6 +123,7 @@ class ModeBackward0(_IndexReduction):
 
 def mode(input, dim=-1, keepdim=False):
     """(values, indices) of the most frequent value along dim: the smallest one on ties, at its last index."""
+    _refuse_complex(input, "mode_cpu")
     d = _wrap_dim(dim, input.ndim)
     _check_nonempty("mode", input, (d,) if input.ndim else (), False)
     return return_types.mode(*ModeBackward0.apply(input, d, keepdim))
@@ -120,6 +133,7 @@ def mode(input, dim=-1, keepdim=False):
 def _unique_rows(input, dim, sort_first):
     """The distinct consecutive entries (dim None) or slices along dim of input, sorted first if asked:
     (values, inverse, counts) as backend arrays."""
+    _refuse_complex(input, "unique" if dim is None else "unique_dim")
     x = input._data
     xp = array_module(x)
     if dim is None:
@@ -204,6 +218,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "dimension")
     scalar = not isinstance(input, Tensor)
     values = xp.asarray(input) if scalar else input._data
+    if seq.dtype.kind == "c" or values.dtype.kind == "c":
+        _refuse_complex(zeros(0, dtype=result_type(sorted_sequence, input)), "searchsorted_out_cpu")
     if seq.ndim > 1:
         if scalar:
             raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when boundaries tensor "
@@ -248,6 +264,8 @@ def bincount(input, weights=None, minlength=0):
     w = weights._data
     if w.ndim != 1 or w.shape[0] != x.shape[0]:
         raise RuntimeError("weights should be 1-d and have the same length as input")
+    if discards_imag(w.dtype, np.dtype(np.float64)):
+        w = w.real.astype(np.float64)
     out = xp.bincount(x, weights=w, minlength=minlength)
     return _wrap(out.astype(w.dtype if w.dtype.kind == "f" else np.float64))
 
@@ -257,6 +275,8 @@ def histc(input, bins=100, min=0, max=0):
     elements outside are ignored."""
     x = input._data
     xp = array_module(x)
+    if x.dtype.kind == "c" and min == max:
+        _refuse_complex(input, "aminmax_cpu")
     if x.dtype.kind != "f":
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_type_name(input)}'")
     if bins <= 0:
@@ -282,6 +302,11 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
                         f"{type(test_elements).__name__}), but expected one of: (Tensor elements, Tensor "
                         f"test_elements), (Number element, Tensor test_elements), (Tensor elements, Number "
                         f"test_element)")
+    given = [a.dtype if isinstance(a, Tensor) else complex128 for a in (elements, test_elements)
+             if isinstance(a, Tensor) and a.is_complex() or isinstance(a, complex)]
+    if given:
+        raise RuntimeError(f"Unsupported input type encountered for isin(): "
+                           f"{_type_name(zeros(0, dtype=functools.reduce(promote_types, given)))}")
     like = elements if isinstance(elements, Tensor) else test_elements
     xp = array_module(like._data)
     e = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
