@@ -138,7 +138,7 @@ def check_complex_op(ember_fn, torch_fn, arrays, atol=1e-10, rtol=1e-7, grad=Tru
     """ember_fn against torch_fn on complex (or real) inputs: values in complex128 and complex64, and the gradient
     of the real loss (out * w).real.sum() for random complex weights w, against torch's and against finite
     differences of that loss in the real and imaginary parts of each input (float64)."""
-    for dt, tol in ((np.complex128, (atol, rtol)), (np.complex64, (2e-4, 2e-4))):
+    for dt, tol in ((np.complex128, dict(atol=atol, rtol=rtol)), (np.complex64, dict(atol=2e-4, rtol=2e-4))):
         cast = [a.astype(dt if a.dtype.kind == "c" else dt(0).real.dtype) for a in arrays]
         e = [ember.tensor(a, requires_grad=grad) for a in cast]
         t = [torch.tensor(a, requires_grad=grad) for a in cast]
@@ -146,7 +146,7 @@ def check_complex_op(ember_fn, torch_fn, arrays, atol=1e-10, rtol=1e-7, grad=Tru
         assert len(oe) == len(ot)
         for x, y in zip(oe, ot):
             assert str(x.dtype)[6:] == str(y.dtype)[6:]
-            np.testing.assert_allclose(x.detach().numpy(), y.detach().resolve_conj().numpy(), *tol)
+            np.testing.assert_allclose(x.detach().numpy(), y.detach().resolve_conj().numpy(), **tol)
         if not grad:
             continue
         rng = np.random.default_rng(seed)
@@ -157,7 +157,7 @@ def check_complex_op(ember_fn, torch_fn, arrays, atol=1e-10, rtol=1e-7, grad=Tru
             assert (x.grad is None) == (y.grad is None)
             if x.grad is not None:
                 assert x.grad.dtype is x.dtype
-                np.testing.assert_allclose(x.grad.numpy(), y.grad.resolve_conj().numpy(), *tol)
+                np.testing.assert_allclose(x.grad.numpy(), y.grad.resolve_conj().numpy(), **tol)
         if dt is np.complex128:
             _complex_gradcheck(ember_fn, arrays, ws)
 

@@ -17,6 +17,7 @@ from .. import _memory
 from .._creation import legacy_type_name
 from .._device import array_module
 from .._tensor import _wrap
+from ..autograd.complex import holomorphic
 from ..autograd.function import Op
 from .linalg import _CPP_NAMES
 
@@ -1104,3 +1105,6 @@ def pad(input, pad, mode="constant", value=None):
             raise RuntimeError("Padding value causes wrapping around more than once.")
         index.append(_pad_index(mode, n, lo, hi))
     return _PAD_OPS[mode, nd].apply(input, tuple(index))
+
+
+holomorphic("ConstantPadNdBackward0")
