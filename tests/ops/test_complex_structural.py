@@ -266,3 +266,18 @@ def test_conjugate_transposes_and_vdot():
     assert ember.vdot(z[0], z[0]).item() == 15 and ember.dot(z[0], z[0]).item() == (1 + 2j) ** 2 + (3 - 1j) ** 2
     x = ember.ones(2, 3)
     assert np.shares_memory(x.mH.numpy(), x.numpy()) and np.shares_memory(x.H.numpy(), x.numpy())
+
+
+SECOND_ORDER = {
+    "var": lambda a, b: a.var(1), "std": lambda a, b: a.std(), "norm": lambda a, b: a.norm(),
+    "norm-3": lambda a, b: a.norm(3, 1), "norm-1": lambda a, b: a.norm(1), "vdot": lambda a, b: ember.vdot(b, a[0]),
+    "logcumsumexp": lambda a, b: a.logcumsumexp(1), "logsumexp": lambda a, b: a.logsumexp(0),
+    "cov": lambda a, b: ember.cov(a), "mH-matmul": lambda a, b: a.mH @ a,
+    "index_put": lambda a, b: a.index_put((ember.tensor([1]),), b),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_second_derivatives_pass_finite_differences(name):
+    a, b = (ember.tensor(x, requires_grad=True) for x in complex_inputs(RNG, [(3, 4), (4,)]))
+    assert ember.autograd.gradgradcheck(SECOND_ORDER[name], (a, b))
