@@ -66,7 +66,7 @@ def retype(node, table):
 def _conj(g, graph):
     if g is None:
         return None
-    return sys.modules["ember"].conj(g) if graph else np.conj(g)
+    return sys.modules["ember"].conj(g) if graph else np.asarray(np.conj(g))
 
 
 def _variant(cls):

@@ -133,7 +133,7 @@ class Op(Node):
             if n < len(inputs):
                 ctx._n_inputs = len(inputs)
             ctx._nexts, ctx._nrs = zip(*map(edge, inputs[:n]))
-            if complex_seen[0] or outs[0]._data.dtype.kind == "c" or len(outs) > 1:
+            if complex_seen[0] or len(outs) != 1 or outs[0]._data.dtype.kind == "c":
                 on_complex(ctx, arrays)
             saved = []
             for i in cls.retain_inputs:
