@@ -24,6 +24,7 @@ from .ops.distance import *  # noqa: F401,F403
 from .ops.inplace import *  # noqa: F401,F403
 from .ops.numeric import *  # noqa: F401,F403
 from .ops.complex import *  # noqa: F401,F403
+from .ops.spectral import *  # noqa: F401,F403
 from .ops.activation import (softmax, log_softmax, prelu, selu, celu, hardshrink, threshold, rrelu,  # noqa: F401
                              selu_, celu_, relu_, rrelu_, threshold_)
 from .ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d,  # noqa: F401
