@@ -13,7 +13,8 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import Op, as_array
 from ..random import rng
 from .inplace import apply_inplace
-from .pointwise import _erf_array, _sigmoid, erf, masked_grad, relu as _relu, sigmoid, tanh, where
+from .pointwise import (_CLAMP_COMPLEX, _complex_sigmoid, _erf_array, _not_implemented, _refused, _sigmoid, erf,
+                        masked_grad, no_autograd_for_complex, relu as _relu, sigmoid, tanh, where)
 from .reduce import _type_name
 from .shape import cat
 
@@ -47,11 +48,18 @@ class ArrayBackward(Op):
         return tuple([as_array(r) for r in self.array_backward(grads[0], *self._unpack_saved(False))])
 
 
+def _refuse_complex(kernel, x, dim):
+    """PyTorch's error for softmax-style kernels on complex input: "<kernel>[_lastdim]_kernel_impl"."""
+    if x.dtype.kind == "c":
+        raise _not_implemented(f"{kernel}{'_lastdim' if dim == max(x.ndim - 1, 0) else ''}_kernel_impl", x)
+
+
 class SoftmaxBackward0(ArrayBackward):
     retain_output = True
 
     @staticmethod
     def forward(ctx, x, dim):
+        _refuse_complex("softmax", x, dim)
         ctx.dim = dim
         xp = array_module(x)
         e = xp.exp(x - x.max(axis=dim, keepdims=True)) if x.size else x.copy()
@@ -75,6 +83,7 @@ class LogSoftmaxBackward0(ArrayBackward):
 
     @staticmethod
     def forward(ctx, x, dim):
+        _refuse_complex("log_softmax", x, dim)
         ctx.dim = dim
         xp = array_module(x)
         if not x.size:
@@ -127,12 +136,18 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
 class PointwiseActivation(Op):
     """An elementwise activation with number parameters: forward fn(xp, x, *params), and its derivative
     grad(g, v, m, *params) at the saved input v (the result, for retain_output) in namespace m: the backend
-    module, or ember when the backward is recorded."""
+    module, or ember when the backward is recorded. complex: the forward for complex input, or PyTorch's refusal
+    of it (see pointwise._refused)."""
     retain_inputs = (0,)
+    complex = None
 
     @staticmethod
     def forward(ctx, x, *params):
         ctx.params = params
+        if x.dtype.kind == "c":
+            if isinstance(ctx.complex, (str, Exception)):
+                raise _refused(ctx.complex, x)
+            return ctx.complex(array_module(x), x, *params)
         return ctx.fn(array_module(x), x, *params)
 
     def _apply(self, grads, graph):
@@ -141,9 +156,10 @@ class PointwiseActivation(Op):
         return (as_array(self.grad(g, v, sys.modules["ember"] if graph else array_module(g), *self.params)),)
 
 
-def _pointwise(name, fn, grad):
+def _pointwise(name, fn, grad, complex):
     return type(name, (PointwiseActivation,), {"fn": staticmethod(fn), "grad": staticmethod(grad),
-                                               "__module__": __name__})
+                                               "complex": complex if isinstance(complex, (str, Exception))
+                                               else staticmethod(complex), "__module__": __name__})
 
 
 def _sig(m, x):
@@ -188,35 +204,37 @@ def _silu_grad(g, x, m):
 # NOTE: subgradients at the kinks are PyTorch's: hardtanh and hardsigmoid pass nothing at their bounds,
 # leaky_relu and elu take the negative side at 0, hardswish is 0 at -3 and 1 at 3
 HardtanhBackward0 = _pointwise("HardtanhBackward0", lambda xp, x, lo, hi: xp.clip(x, lo, hi),
-                               lambda g, x, m, lo, hi: masked_grad(g, m.logical_and(x > lo, x < hi)))
+                               lambda g, x, m, lo, hi: masked_grad(g, m.logical_and(x > lo, x < hi)), _CLAMP_COMPLEX)
 LeakyReluBackward0 = _pointwise("LeakyReluBackward0", lambda xp, x, s: xp.where(x > 0, x, x * s),
-                                lambda g, x, m, s: m.where(x > 0, g, g * s))
+                                lambda g, x, m, s: m.where(x > 0, g, g * s), "leaky_relu_cpu")
 EluBackward0 = _pointwise(
     "EluBackward0",
     lambda xp, x, alpha, scale, in_scale: xp.where(x > 0, x * scale,
                                                     xp.expm1(xp.minimum(x, 0) * in_scale) * (alpha * scale)),
     lambda g, x, m, alpha, scale, in_scale: m.where(
-        x > 0, g * scale, g * m.exp(m.minimum(x, 0) * in_scale) * (alpha * scale * in_scale)))
+        x > 0, g * scale, g * m.exp(m.minimum(x, 0) * in_scale) * (alpha * scale * in_scale)), "elu_cpu")
 CeluBackward0 = type("CeluBackward0", (EluBackward0,), {"__module__": __name__})
-GeluBackward0 = _pointwise("GeluBackward0", _gelu, _gelu_grad)
-SiluBackward0 = _pointwise("SiluBackward0", lambda xp, x: x * _sig(xp, x), _silu_grad)
-MishBackward0 = _pointwise("MishBackward0", lambda xp, x: x * xp.tanh(xp.logaddexp(0, x)), _mish_grad)
+GeluBackward0 = _pointwise("GeluBackward0", _gelu, _gelu_grad, "GeluKernelImpl")
+SiluBackward0 = _pointwise("SiluBackward0", lambda xp, x: x * _sig(xp, x), _silu_grad,
+                           lambda xp, x: x * _complex_sigmoid(xp, x))
+MishBackward0 = _pointwise("MishBackward0", lambda xp, x: x * xp.tanh(xp.logaddexp(0, x)), _mish_grad, "mish_cpu")
 SoftplusBackward0 = _pointwise(
     "SoftplusBackward0", lambda xp, x, beta, th: xp.where(x * beta > th, x, xp.logaddexp(0, x * beta) / beta),
-    lambda g, x, m, beta, th: m.where(x * beta > th, g, g * _sig(m, x * beta)))
+    lambda g, x, m, beta, th: m.where(x * beta > th, g, g * _sig(m, x * beta)), "softplus_cpu")
 HardswishBackward0 = _pointwise(
     "HardswishBackward0", lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
-    lambda g, x, m: masked_grad(g, x > -3) * m.where(x < 3, x / 3 + 0.5, 1.0))
+    lambda g, x, m: masked_grad(g, x > -3) * m.where(x < 3, x / 3 + 0.5, 1.0), "hardswish_cpu")
 HardsigmoidBackward0 = _pointwise("HardsigmoidBackward0", lambda xp, x: xp.clip(x / 6 + 0.5, 0, 1),
-                                  lambda g, x, m: masked_grad(g, m.logical_and(x > -3, x < 3)) / 6)
+                                  lambda g, x, m: masked_grad(g, m.logical_and(x > -3, x < 3)) / 6,
+                                  "hardsigmoid_cpu")
 LogSigmoidBackward0 = _pointwise("LogSigmoidBackward0", lambda xp, x: -xp.logaddexp(0, -x),
-                                 lambda g, x, m: g * _sig(m, -x))
+                                 lambda g, x, m: g * _sig(m, -x), "log_sigmoid_cpu")
 SoftshrinkBackward0 = _pointwise("SoftshrinkBackward0", lambda xp, x, lambd: x - xp.clip(x, -lambd, lambd),
-                                 lambda g, x, m, lambd: masked_grad(g, m.abs(x) > lambd))
+                                 lambda g, x, m, lambd: masked_grad(g, m.abs(x) > lambd), "softshrink_check")
 HardshrinkBackward0 = _pointwise("HardshrinkBackward0", lambda xp, x, lambd: xp.where(xp.abs(x) > lambd, x, 0),
-                                 lambda g, x, m, lambd: masked_grad(g, m.abs(x) > lambd))
+                                 lambda g, x, m, lambd: masked_grad(g, m.abs(x) > lambd), "hardshrink_cpu")
 ThresholdBackward0 = _pointwise("ThresholdBackward0", lambda xp, x, th, value: xp.where(x > th, x, value),
-                                lambda g, x, m, th, value: masked_grad(g, x > th))
+                                lambda g, x, m, th, value: masked_grad(g, x > th), "threshold_cpu")
 
 
 def _maybe_inplace(input, inplace, fn, *args):
@@ -305,6 +323,8 @@ def gelu(input, approximate="none"):
 
 def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish)."""
+    if input._data.dtype.kind == "c":
+        no_autograd_for_complex("silu", input)
     return _maybe_inplace(input, inplace, SiluBackward0.apply)
 
 
@@ -345,6 +365,8 @@ def tanhshrink(input):
 
 def softshrink(input, lambd=0.5):
     """x - lambd where x > lambd, x + lambd where x < -lambd, else 0."""
+    if input._data.dtype.kind == "c":
+        raise _not_implemented("softshrink_check", input._data)
     if lambd < 0:
         info = array_module(input._data).finfo(input._data.dtype)
         raise RuntimeError(f"lambda must be in range [0, {float(info.max):g}] for input dtype "
@@ -372,6 +394,8 @@ class PreluKernelBackward0(Op):
 
     @staticmethod
     def forward(ctx, x, w):
+        if x.dtype.kind == "c":
+            raise _not_implemented("prelu_cpu", x)
         ctx.shape = _prelu_shape(x.ndim, w.size)
         return array_module(x).where(x > 0, x, x * w.reshape(ctx.shape))
 
@@ -417,6 +441,8 @@ class RreluWithNoiseBackward0(Op):
 
     @staticmethod
     def forward(ctx, x, lower, upper, training):
+        if x.dtype.kind == "c":
+            raise _not_implemented("rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu", x)
         xp = array_module(x)
         if training:
             slope = move(rng().uniform(lower, upper, x.shape), device_of(x)).astype(x.dtype)
@@ -446,6 +472,8 @@ class GluBackward0(Op):
 
     @staticmethod
     def forward(ctx, x, dim):
+        if x.dtype.kind == "c":
+            raise _not_implemented("glu_cpu", x)
         ctx.dim = dim
         xp = array_module(x)
         a, b = xp.split(x, 2, axis=dim)

@@ -17,7 +17,7 @@ from numpy import ndarray
 
 from .. import _memory
 from .._device import array_module, move
-from .._dtype import get_default_dtype, result_type, from_numpy_dtype
+from .._dtype import complex128, get_default_dtype, result_type, from_numpy_dtype
 from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.anomaly import anomaly_state, record_trace
@@ -73,9 +73,9 @@ def _caller(fn, idx, takes_m):
             lambda g, v, m: fn(g, v[i], v[j], v[k])][len(idx)]
 
 
-def _node_class(name, bwds):
+def _node_class(name, bwds, complex_grad=False):
     """The node class for formulas bwds (one per input). As PyTorch, a forward saves only the values that the
-    formulas of the inputs needing a gradient take."""
+    formulas of the inputs needing a gradient take. complex_grad: the formulas hold for complex values too."""
     formulas, slots = [], []
     for fn in bwds:
         params = list(inspect.signature(fn).parameters)[1:]
@@ -87,7 +87,10 @@ def _node_class(name, bwds):
     for need in itertools.product((False, True), repeat=len(bwds)):
         used = {i for idx, wanted in zip(slots, need) if wanted for i in idx}
         saves[need] = (0 in used, 1 in used, 2 in used) if used else None
-    return type(name, (Pointwise,), {"formulas": tuple(formulas), "saves": saves})
+    attrs = {"formulas": tuple(formulas), "saves": saves}
+    if complex_grad:
+        attrs["complex_grad"] = True
+    return type(name, (Pointwise,), attrs)
 
 
 _NO_EDGE = (None, 0)
@@ -142,19 +145,23 @@ def _check_tensor(fname, x):
         raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
 
 
-def unary(name, fwd, bwd=None, floating=True):
+def unary(name, fwd, bwd=None, floating=True, complex=None, complex_grad=False):
     """Define op `name` on one tensor: fwd(xp, array), and bwd(g, ...) unless not differentiable.
 
-    floating=True: integer and bool inputs give default-float results, as in PyTorch."""
-    cls = _node_class(name.capitalize().replace("_", "") + "Backward0", [bwd]) if bwd else None
+    floating=True: integer and bool inputs give default-float results, as in PyTorch. complex: for complex input,
+    the kernel to use instead of fwd, or PyTorch's refusal (see _refused). complex_grad: bwd is written for complex
+    inputs too (see ember.autograd.complex)."""
+    cls = _node_class(name.capitalize().replace("_", "") + "Backward0", [bwd], complex_grad) if bwd else None
+    checked = floating or complex is not None
 
     def op(input):
         if type(input) not in TENSOR_TYPES:
             _check_tensor(name, input)
         d = input._data
-        if floating and d.dtype not in _FLOATS and d.dtype.kind not in "fc":
-            d = d.astype(get_default_dtype().np)
-        out = fwd(np if type(d) is ndarray else array_module(d), d)
+        if checked and d.dtype not in _FLOATS:
+            d, out = _other_dtype(d, fwd, floating, complex)
+        else:
+            out = fwd(np if type(d) is ndarray else array_module(d), d)
         if type(out) is not ndarray:
             out = as_array(out)
         if cls is not None and input._requires_grad and _state.enabled:
@@ -163,6 +170,25 @@ def unary(name, fwd, bwd=None, floating=True):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name} of input."
     return op
+
+
+def _other_dtype(d, fwd, floating, complex):
+    """The input array and result of a unary op for a non-float array d: integers and bools go to the default
+    float dtype where floating, complex arrays go to the complex kernel or raise PyTorch's refusal."""
+    if d.dtype.kind == "c":
+        if complex is not None:
+            if isinstance(complex, (str, Exception)):
+                raise _refused(complex, d)
+            fwd = complex
+    elif floating and d.dtype.kind != "f":
+        d = d.astype(get_default_dtype().np)
+    return d, fwd(np if type(d) is ndarray else array_module(d), d)
+
+
+def _refused(spec, x):
+    """PyTorch's error for an op that refuses x's (complex) dtype: spec is the name of the kernel in its
+    '"kernel" not implemented for 'ComplexFloat'' error, or the exception itself."""
+    return _not_implemented(spec, x) if isinstance(spec, str) else type(spec)(*spec.args)
 
 
 def _broadcast_error(a, b):
@@ -210,14 +236,18 @@ def _promoted(a, b, floating):
     return da, db
 
 
-def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=True, node_name=None):
-    """Define op `name` on two operands (tensors or numbers) that broadcast: fwd(xp, a, b)."""
+def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=True, node_name=None, complex=None):
+    """Define op `name` on two operands (tensors or numbers) that broadcast: fwd(xp, a, b). complex: PyTorch's
+    refusal of complex operands (see _refused)."""
     cls = _node_class(node_name or name.capitalize() + "Backward0", [bwd_a, bwd_b]) if differentiable else None
+    # the kinds of two same-dtype tensors that need no promotion nor check (None: all)
+    direct = "f" if floating else "biuf" if complex is not None else None
 
     def op(input, other):
         a, b = input, other
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
-        if ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype in _FLOATS):
+        if ta and tb and a._data.dtype == b._data.dtype and (direct is None or a._data.dtype in _FLOATS
+                                                             or a._data.dtype.kind in direct):
             da, db = a._data, b._data
         elif ta and type(b) in _NUMBERS and type(a._data) is ndarray and a._data.dtype in _FLOATS:
             da, db = a._data, _number_array(b, a._data.dtype)
@@ -229,6 +259,8 @@ def binary(name, fwd, bwd_a=None, bwd_b=None, floating=False, differentiable=Tru
             if not (ta or tb):
                 raise TypeError(f"{name}(): expected at least one Tensor argument")
             da, db = _promoted(a, b, floating)
+            if complex is not None and (da if ta else db).dtype.kind == "c":
+                raise _refused(complex, da if ta else db)
         try:
             out = fwd(np if type(da) is ndarray else array_module(da if ta else db), da, db)
         except ValueError:
@@ -252,7 +284,7 @@ LN2, LN10 = math.log(2.0), math.log(10.0)
 
 neg = unary("neg", lambda xp, x: -x, lambda g: -g, floating=False)
 positive = unary("positive", lambda xp, x: x, lambda g: g, floating=False)
-abs = unary("abs", lambda xp, x: xp.abs(x), lambda g, x, m: g * m.sign(x), floating=False)
+abs = unary("abs", lambda xp, x: xp.abs(x), lambda g, x, m: g * _sgn_of(x, m), floating=False, complex_grad=True)
 exp = unary("exp", lambda xp, x: xp.exp(x), lambda g, out: g * out)
 exp2 = unary("exp2", lambda xp, x: xp.exp2(x), lambda g, out: g * out * LN2)
 expm1 = unary("expm1", lambda xp, x: xp.expm1(x), lambda g, out: g * (out + 1))
@@ -274,7 +306,9 @@ sinh = unary("sinh", lambda xp, x: xp.sinh(x), lambda g, x, m: g * m.cosh(x))
 cosh = unary("cosh", lambda xp, x: xp.cosh(x), lambda g, x, m: g * m.sinh(x))
 tanh = unary("tanh", lambda xp, x: xp.tanh(x), lambda g, out: g * (1 - out * out))
 asinh = unary("asinh", lambda xp, x: xp.arcsinh(x), lambda g, x, m: g / m.sqrt(x * x + 1))
-acosh = unary("acosh", lambda xp, x: xp.arccosh(x), lambda g, x, m: g / m.sqrt(x * x - 1))
+# NOTE: as PyTorch, sqrt(x - 1) sqrt(x + 1) for complex x (the branch of acosh), sqrt(x * x - 1) for real x
+acosh = unary("acosh", lambda xp, x: xp.arccosh(x),
+              lambda g, x, m: g / (m.sqrt(x - 1) * m.sqrt(x + 1) if _is_complex(x) else m.sqrt(x * x - 1)))
 atanh = unary("atanh", lambda xp, x: xp.arctanh(x), lambda g, x: g / (1 - x * x))
 # NOTE: exp(-log(1 + exp(-x))) never overflows, where 1 / (1 + exp(-x)) warns for x < -88 in float32
 def _sigmoid(xp, x):
@@ -308,8 +342,13 @@ def _erf_array(xp, x):
     return xp.copysign(out, x)
 
 
-erf = unary("erf", _erf_array, lambda g, x, m: g * (2 / math.sqrt(math.pi)) * m.exp(-x * x))
-sigmoid = unary("sigmoid", _sigmoid, lambda g, out: g * out * (1 - out))
+def _complex_sigmoid(xp, x):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + xp.exp(-x))
+
+
+erf = unary("erf", _erf_array, lambda g, x, m: g * (2 / math.sqrt(math.pi)) * m.exp(-x * x), complex="erf_vml_cpu")
+sigmoid = unary("sigmoid", _sigmoid, lambda g, out: g * out * (1 - out), complex=_complex_sigmoid)
 # NOTE: the subgradient at 0 is 0, as PyTorch's threshold_backward
 def _relu(xp, x):
     """max(x, 0) in a cached array (ember._memory): a CNN's activations are large and made again at every step."""
@@ -318,13 +357,18 @@ def _relu(xp, x):
     return xp.maximum(x, 0, out=_memory.empty(xp, x.shape, x.dtype))
 
 
-relu = unary("relu", _relu, lambda g, out: masked_grad(g, out > 0), floating=False)
-sign = unary("sign", lambda xp, x: xp.sign(x), lambda g: g * 0, floating=False)
-floor = unary("floor", lambda xp, x: xp.floor(x), lambda g: g * 0, floating=False)
-ceil = unary("ceil", lambda xp, x: xp.ceil(x), lambda g: g * 0, floating=False)
-trunc = unary("trunc", lambda xp, x: xp.trunc(x), lambda g: g * 0, floating=False)
-frac = unary("frac", lambda xp, x: x - xp.trunc(x), lambda g: g, floating=False)
-_round = unary("round", lambda xp, x: xp.round(x), lambda g: g * 0, floating=False)
+_CLAMP_COMPLEX = NotImplementedError("clamp is not supported for complex types")
+relu = unary("relu", _relu, lambda g, out: masked_grad(g, out > 0), floating=False, complex=_CLAMP_COMPLEX)
+sign = unary("sign", lambda xp, x: xp.sign(x), lambda g: g * 0, floating=False, complex=NotImplementedError(
+    "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead."))
+floor = unary("floor", lambda xp, x: xp.floor(x), lambda g: g * 0, floating=False,
+              complex=NotImplementedError("floor is not supported for complex inputs"))
+ceil = unary("ceil", lambda xp, x: xp.ceil(x), lambda g: g * 0, floating=False,
+             complex=NotImplementedError("ceil is not supported for complex inputs"))
+trunc = unary("trunc", lambda xp, x: xp.trunc(x), lambda g: g * 0, floating=False,
+              complex=NotImplementedError("trunc is not supported for complex inputs"))
+frac = unary("frac", lambda xp, x: x - xp.trunc(x), lambda g: g, floating=False, complex="frac_cpu")
+_round = unary("round", lambda xp, x: xp.round(x), lambda g: g * 0, floating=False, complex="round_vml_cpu")
 logical_not = unary("logical_not", lambda xp, x: xp.logical_not(x), floating=False)
 isnan = unary("isnan", lambda xp, x: xp.isnan(x), floating=False)
 isinf = unary("isinf", lambda xp, x: xp.isinf(x), floating=False)
@@ -360,41 +404,52 @@ _add = binary("add", lambda xp, a, b: a + b, lambda g: g, lambda g: g)
 _sub = binary("sub", lambda xp, a, b: a - b, lambda g: g, lambda g: -g)
 mul = binary("mul", lambda xp, a, b: a * b, lambda g, b: g * b, lambda g, a: g * a)
 _div = binary("div", lambda xp, a, b: a / b, lambda g, b: g / b, lambda g, a, b: -g * a / (b * b), floating=True)
-floor_divide = binary("floor_divide", lambda xp, a, b: xp.floor_divide(a, b), differentiable=False)
+floor_divide = binary("floor_divide", lambda xp, a, b: xp.floor_divide(a, b), differentiable=False,
+                      complex="div_floor_cpu")
 remainder = binary("remainder", lambda xp, a, b: xp.remainder(a, b),
-                   lambda g: g, lambda g, a, b, m: -g * m.floor(a / b))
-fmod = binary("fmod", lambda xp, a, b: xp.fmod(a, b), lambda g: g, lambda g, a, b, m: -g * m.trunc(a / b))
+                   lambda g: g, lambda g, a, b, m: -g * m.floor(a / b), complex="remainder_cpu")
+fmod = binary("fmod", lambda xp, a, b: xp.fmod(a, b), lambda g: g, lambda g, a, b, m: -g * m.trunc(a / b),
+              complex="fmod_cpu")
 atan2 = binary("atan2", lambda xp, a, b: xp.arctan2(a, b), lambda g, a, b: g * b / (a * a + b * b),
-               lambda g, a, b: -g * a / (a * a + b * b), floating=True)
-# NOTE: PyTorch gives 0 (not nan) where the base is 0 with exponent 0, and where a non-negative
-# exponent meets a zero base in the exponent's gradient
+               lambda g, a, b: -g * a / (a * a + b * b), floating=True, complex="atan2_cpu")
+# NOTE: PyTorch gives 0 (not nan) where the base is 0 with exponent 0, and where a non-negative (real)
+# exponent meets a zero base in the exponent's gradient: b == |b| says so for real and complex b
 _pow = binary("pow", lambda xp, a, b: a ** b,
               lambda g, a, b, m: m.where(b == 0, 0 * g, g * b * a ** (b - 1)),
-              lambda g, a, b, out, m: m.where((a == 0) & (b >= 0), 0 * g, g * out * m.log(a)))
+              lambda g, a, b, out, m: m.where((a == 0) & (b == m.abs(b)), 0 * g, g * out * m.log(a)))
 # NOTE: ties split the gradient in half, as PyTorch does
 maximum = binary("maximum", lambda xp, a, b: xp.maximum(a, b),
                  lambda g, a, b, m: m.where(a == b, g / 2, g * (a > b)),
-                 lambda g, a, b, m: m.where(a == b, g / 2, g * (b > a)))
+                 lambda g, a, b, m: m.where(a == b, g / 2, g * (b > a)),
+                 complex=RuntimeError("maximum not implemented for complex tensors."))
 minimum = binary("minimum", lambda xp, a, b: xp.minimum(a, b),
                  lambda g, a, b, m: m.where(a == b, g / 2, g * (a < b)),
-                 lambda g, a, b, m: m.where(a == b, g / 2, g * (b < a)))
-fmax = binary("fmax", lambda xp, a, b: xp.fmax(a, b), differentiable=False)
-fmin = binary("fmin", lambda xp, a, b: xp.fmin(a, b), differentiable=False)
+                 lambda g, a, b, m: m.where(a == b, g / 2, g * (b < a)),
+                 complex=RuntimeError("minimum not implemented for complex tensors."))
+fmax = binary("fmax", lambda xp, a, b: xp.fmax(a, b), differentiable=False,
+              complex=RuntimeError("fmax not implemented for complex tensors."))
+fmin = binary("fmin", lambda xp, a, b: xp.fmin(a, b), differentiable=False,
+              complex=RuntimeError("fmin not implemented for complex tensors."))
 eq = binary("eq", lambda xp, a, b: a == b, differentiable=False)
 ne = binary("ne", lambda xp, a, b: a != b, differentiable=False)
-lt = binary("lt", lambda xp, a, b: a < b, differentiable=False)
-le = binary("le", lambda xp, a, b: a <= b, differentiable=False)
-gt = binary("gt", lambda xp, a, b: a > b, differentiable=False)
-ge = binary("ge", lambda xp, a, b: a >= b, differentiable=False)
+lt = binary("lt", lambda xp, a, b: a < b, differentiable=False, complex="lt_cpu")
+le = binary("le", lambda xp, a, b: a <= b, differentiable=False, complex="le_cpu")
+gt = binary("gt", lambda xp, a, b: a > b, differentiable=False, complex="gt_cpu")
+ge = binary("ge", lambda xp, a, b: a >= b, differentiable=False, complex="ge_cpu")
 logical_and = binary("logical_and", lambda xp, a, b: xp.logical_and(a, b), differentiable=False)
 logical_or = binary("logical_or", lambda xp, a, b: xp.logical_or(a, b), differentiable=False)
 logical_xor = binary("logical_xor", lambda xp, a, b: xp.logical_xor(a, b), differentiable=False)
 
 
 def _scaled(input, other, alpha):
-    """alpha * other, with PyTorch's error for a float alpha when both operands are integral."""
-    if isinstance(alpha, float) and not result_type(input, other).is_floating_point:
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    """alpha * other, with PyTorch's errors for a float or complex alpha when both operands are integral, and for a
+    complex alpha when neither is complex."""
+    if isinstance(alpha, (float, builtins.complex)):
+        dt = result_type(input, other)
+        if not (dt.is_floating_point or dt.is_complex):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        if isinstance(alpha, builtins.complex) and not dt.is_complex:
+            raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
     return other * alpha
 
 
@@ -420,6 +475,8 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
+        if result_type(input, other).is_complex:
+            raise _not_implemented("div_trunc_cpu", np.empty(0, result_type(input, other).np))
         q = _div(input, other)
         return trunc(q) if _is_float(input, other) else trunc(q).to(result_type(input, other))
     raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -439,9 +496,14 @@ def pow(input, exponent):
 
 
 def float_power(input, exponent):
-    """pow computed in float64."""
-    to64 = (lambda v: v.double() if isinstance(v, Tensor) else float(v))
-    return _pow(to64(input), to64(exponent))
+    """pow computed in float64 (complex128 for complex operands)."""
+    return _pow(_to64(input), _to64(exponent))
+
+
+def _to64(v):
+    if isinstance(v, Tensor):
+        return v.to(complex128) if v.is_complex() else v.double()
+    return v if isinstance(v, builtins.complex) else float(v)
 
 
 multiply, divide, subtract, true_divide, arctan2 = mul, div, sub, div, atan2
@@ -517,6 +579,8 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     dt = result_type(input, *[v for v in (min, max) if v is not None])
+    if dt.is_complex:
+        raise _refused(_CLAMP_COMPLEX, None)
     if dt.np != input._data.dtype:
         input = cast(input, dt)
     bounds = [v.to(dt) if isinstance(v, Tensor) and v._data.dtype != dt.np else v for v in (min, max)]
@@ -628,8 +692,11 @@ def to_device(x, device):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, elementwise, as a bool tensor."""
+    _check_tensor("isclose", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     if input.dtype != other.dtype:
-        raise RuntimeError(f"{input.dtype.name.capitalize()} did not match {other.dtype.name.capitalize()}")
+        raise RuntimeError(f"{_TORCH_NAMES[input.dtype.name]} did not match {_TORCH_NAMES[other.dtype.name]}")
     a, b = input._data, other._data
     return _wrap(as_array(array_module(a).isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
@@ -651,7 +718,8 @@ def equal(input, other):
 
 # ---- more pointwise ops ------------------------------------------------------------------------
 _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                "float16": "Half", "float32": "Float", "float64": "Double"}
+                "float16": "Half", "float32": "Float", "float64": "Double", "complex64": "ComplexFloat",
+                "complex128": "ComplexDouble"}
 
 
 def _not_implemented(fname, x):
@@ -679,18 +747,24 @@ def _in_float64(kernel):
     return run
 
 
-def _unary_op(name, kernel, grad, node_name, saves=(0,), output=False, floating=True):
+def _unary_op(name, kernel, grad, node_name, saves=(0,), output=False, floating=True, complex=None):
     """Op `name` on one tensor: kernel(xp, float64 array), and grad(g, *saved) written with ember ops
-    (saved: the input where saves=(0,), then the result where output=True)."""
+    (saved: the input where saves=(0,), then the result where output=True). complex: for complex input, the kernel
+    (run in the input's dtype) or PyTorch's refusal (see _refused; by default of kernel "<name>_cpu")."""
     run = _in_float64(kernel) if floating else kernel
+    if complex is None:
+        complex = f"{name}_cpu"
     cls = type(node_name, (Op,), {
         "retain_inputs": saves, "retain_output": output,
-        "forward": staticmethod(lambda ctx, x: run(array_module(x), x)),
+        "forward": staticmethod(lambda ctx, x: (complex if x.dtype.kind == "c" else run)(array_module(x), x)),
         "backward": staticmethod(lambda ctx, g: (grad(g, *ctx.saved_tensors),))})
 
     def op(input):
         _check_tensor(name, input)
-        if floating and not input.is_floating_point():
+        if input._data.dtype.kind == "c":
+            if isinstance(complex, (str, Exception)):
+                raise _refused(complex, input._data)
+        elif floating and not input.is_floating_point():
             input = input.to(get_default_dtype())
         return cls.apply(input)
     op.__name__ = op.__qualname__ = name
@@ -752,13 +826,14 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     xs = _three("addcmul", input, tensor1, tensor2)
     if xs[0]._data.dtype == np.bool_:
         raise _not_implemented("addcmul_cpu_out", xs[0]._data)
-    return _apply3(AddcmulBackward0, xs, value if xs[0].is_floating_point() else int(value))
+    return _apply3(AddcmulBackward0, xs, value if xs[0].is_floating_point() or xs[0].is_complex() else int(value))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2."""
     xs = _three("addcdiv", input, tensor1, tensor2)
-    if not (tensor1.is_floating_point() or tensor2.is_floating_point()):
+    if not (tensor1.is_floating_point() or tensor2.is_floating_point() or tensor1.is_complex()
+            or tensor2.is_complex()):
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform "
             "a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as "
@@ -768,15 +843,19 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return _apply3(AddcdivBackward0, xs, value)
 
 
-def _float_binary(name, fwd, bwd_a, bwd_b):
-    """A binary op defined for floating tensors only (both operands tensors), as logaddexp and hypot."""
+def _float_binary(name, fwd, bwd_a, bwd_b, complex_fwd=None):
+    """A binary op defined for floating tensors only (both operands tensors), as logaddexp and hypot; for complex
+    ones too with complex_fwd, their kernel."""
     op = binary(name, fwd, bwd_a, bwd_b)
+    complex_op = binary(name, complex_fwd, bwd_a, bwd_b) if complex_fwd else None
 
     def checked(input, other):
         _check_tensor(name, input)
         if not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
         dt = result_type(input, other)
+        if dt.is_complex and complex_op is not None:
+            return complex_op(input.to(dt), other.to(dt))
         if not dt.is_floating_point:
             raise _not_implemented(f"{name}_cpu", np.empty(0, dt.np))
         return op(input.to(dt), other.to(dt))
@@ -792,8 +871,22 @@ def _logaddexp(xp, a, b, exp):
     return mx, xp.log1p(exp(d))
 
 
+def _complex_logaddexp(xp, a, b):
+    """PyTorch's complex logaddexp: max + log1p(exp(min - max)), max and min by real part; nan where either is
+    nan, and for equal infinite real parts -inf's operand or log(exp(a) + exp(b))."""
+    a, b = xp.broadcast_arrays(a, b)
+    a_first = a.real < b.real
+    lo, hi = xp.where(a_first, a, b), xp.where(a_first, b, a)
+    with np.errstate(all="ignore"):
+        out = xp.log1p(xp.exp(lo - hi)) + hi
+        same_inf = xp.isinf(lo.real) & (lo.real == hi.real)
+        out = xp.where(same_inf, xp.where(lo.real < 0, lo, xp.log(xp.exp(lo) + xp.exp(hi))), out)
+    return xp.where(xp.isnan(a) | xp.isnan(b), xp.asarray(complex(math.nan, math.nan), out.dtype), out)
+
+
 logaddexp = _float_binary("logaddexp", lambda xp, a, b: (lambda mx, t: mx + t)(*_logaddexp(xp, a, b, xp.exp)),
-                          lambda g, a, b, m: g / (1 + m.exp(b - a)), lambda g, a, b, m: g / (1 + m.exp(a - b)))
+                          lambda g, a, b, m: g / (1 + m.exp(b - a)), lambda g, a, b, m: g / (1 + m.exp(a - b)),
+                          _complex_logaddexp)
 logaddexp2 = _float_binary("logaddexp2",
                            lambda xp, a, b: (lambda mx, t: mx + t / LN2)(*_logaddexp(xp, a, b, xp.exp2)),
                            lambda g, a, b, m: g / (1 + m.exp2(b - a)), lambda g, a, b, m: g / (1 + m.exp2(a - b)))
@@ -819,6 +912,9 @@ def _scalar_variants(name, fwd, bwd_a, bwd_b, node, doc, numbers=(1, 2)):
     def op(input, other):
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
+        dt = result_type(input, other)
+        if dt.is_complex:
+            raise _not_implemented(f"{name}_cpu", np.empty(0, dt.np))
         which = 0 if isinstance(input, Tensor) and isinstance(other, Tensor) else 1 if isinstance(other, Tensor) else 2
         return ops[which](*_as_tensors(input, other, True))
     op.__name__ = op.__qualname__ = name
@@ -849,7 +945,26 @@ def _sgn(xp, x):
     return xp.where(xp.isnan(x), 0, xp.sign(x)).astype(x.dtype, copy=False) if x.dtype.kind == "f" else xp.sign(x)
 
 
-sgn = unary("sgn", _sgn, lambda g: g * 0, floating=False)
+def _is_complex(x):
+    """Whether the tensor or array x is complex."""
+    return x.is_complex() if isinstance(x, Tensor) else x.dtype.kind == "c"
+
+
+def _sgn_of(x, m):
+    """sgn(x) in namespace m (NumPy's sign is sgn for complex arrays too; ember's sign refuses complex tensors)."""
+    return m.sgn(x) if m is sys.modules["ember"] else m.sign(x)
+
+
+def _sgn_grad(g, x, out, m):
+    """PyTorch's sgn_backward: for complex x, (g - sgn(x) Re(g conj(sgn(x)))) / |x|, and 0 where x is 0; 0 for
+    real x."""
+    if not _is_complex(x):
+        return g * 0
+    a = m.abs(x)
+    return m.where(a == 0, g * 0, (g - out * m.real(g * m.conj(out))) / m.where(a == 0, 1, a))
+
+
+sgn = unary("sgn", _sgn, _sgn_grad, floating=False, complex_grad=True)
 sgn.__doc__ = "The sign of input (-1, 0 or 1)."
 
 
@@ -859,7 +974,7 @@ class NanToNumBackward0(Op):
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
         xp = array_module(x)
-        if x.dtype.kind != "f":
+        if x.dtype.kind not in "fc":
             return x.copy()
         info = xp.finfo(x.dtype)
         return xp.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,
@@ -872,9 +987,18 @@ class NanToNumBackward0(Op):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    """Replace nan, +inf and -inf by nan, posinf and neginf (default: the dtype's largest and lowest values)."""
+    """Replace nan, +inf and -inf by nan, posinf and neginf (default: the dtype's largest and lowest values); in
+    the real and imaginary parts of complex input."""
     _check_tensor("nan_to_num", input)
+    if input.is_complex():
+        no_autograd_for_complex("nan_to_num", input)
     return NanToNumBackward0.apply(input, nan, posinf, neginf)
+
+
+def no_autograd_for_complex(name, input):
+    """PyTorch's error for an op without complex derivative whose complex input requires grad."""
+    if input._requires_grad and _state.enabled:
+        raise RuntimeError(f"{name} does not support automatic differentiation for outputs with complex dtype.")
 
 
 def _not_implemented_node(node_name, message):
@@ -894,6 +1018,8 @@ def heaviside(input, values):
     _check_tensor("heaviside", input)
     if not isinstance(values, Tensor):
         raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    if input.is_complex() or values.is_complex():
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if input.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     xp = array_module(input._data)
@@ -925,6 +1051,8 @@ class LogitBackward0(Op):
 def logit(input, eps=None):
     """log(input / (1 - input)), with input clamped to [eps, 1 - eps] when eps is given."""
     _check_tensor("logit", input)
+    if input.is_complex():
+        raise _not_implemented("logit_cpu", input._data)
     if not input.is_floating_point():
         input = input.to(get_default_dtype())
     return LogitBackward0.apply(input, eps)
@@ -941,13 +1069,16 @@ def _sinc_grad(g, x):
     return where(x == 0, g * 0, g * (cos(px) * px - sin(px)) / (px * x))
 
 
-sinc = _unary_op("sinc", _sinc, _sinc_grad, "SincBackward0")
+sinc = _unary_op("sinc", _sinc, _sinc_grad, "SincBackward0", complex=_sinc)
 sinc.__doc__ = "sin(pi * input) / (pi * input), and 1 at 0."
-signbit = unary("signbit", lambda xp, x: xp.signbit(x) if x.dtype.kind == "f" else x < 0, floating=False)
+signbit = unary("signbit", lambda xp, x: xp.signbit(x) if x.dtype.kind == "f" else x < 0, floating=False,
+                complex=NotImplementedError("signbit is not implemented for complex tensors."))
 signbit.__doc__ = "True where the sign bit of input is set (negative numbers and -0.0)."
-isposinf = unary("isposinf", lambda xp, x: x == xp.inf, floating=False)
+isposinf = unary("isposinf", lambda xp, x: x == xp.inf, floating=False,
+                 complex=RuntimeError("isposinf does not support complex inputs."))
 isposinf.__doc__ = "True where input is +inf."
-isneginf = unary("isneginf", lambda xp, x: x == -xp.inf, floating=False)
+isneginf = unary("isneginf", lambda xp, x: x == -xp.inf, floating=False,
+                 complex=RuntimeError("isneginf does not support complex inputs."))
 isneginf.__doc__ = "True where input is -inf."
 isreal = unary("isreal", lambda xp, x: xp.isreal(x), floating=False)
 isreal.__doc__ = "True where input has no imaginary part (always, for real dtypes)."
@@ -1011,7 +1142,7 @@ def _integer_binary(name, fwd, kernel=None, number_input=False, bools=False):
         if not (number_input and isinstance(other, Tensor)):
             _check_tensor(name, input)
         dt = result_type(input, other)
-        if dt.is_floating_point or (dt.np == np.bool_ and not bools):
+        if dt.is_floating_point or dt.is_complex or (dt.np == np.bool_ and not bools):
             raise _not_implemented(kernel or f"{name}_cpu", np.empty(0, dt.np))
         return op(input, other)
     checked.__name__ = checked.__qualname__ = name
@@ -1030,7 +1161,7 @@ _bitwise_not = unary("bitwise_not", lambda xp, x: ~x, floating=False)
 def bitwise_not(input):
     """Bitwise NOT of an integer or bool tensor."""
     _check_tensor("bitwise_not", input)
-    if input._data.dtype.kind == "f":
+    if input._data.dtype.kind in "fc":
         raise _not_implemented("bitwise_not_cpu", input._data)
     return _bitwise_not(input)
 
@@ -1127,7 +1258,7 @@ def _inplace_methods():
 
 
 def _comparable(other):
-    return isinstance(other, (Tensor, int, float, bool, np.ndarray, np.generic))
+    return isinstance(other, (Tensor, int, float, builtins.complex, bool, np.ndarray, np.generic))
 
 
 _methods()
@@ -1135,4 +1266,7 @@ _inplace_methods()
 holomorphic("NegBackward0", "PositiveBackward0", "AddBackward0", "SubBackward0", "MulBackward0", "DivBackward0",
             "ExpBackward0", "LogBackward0", "SqrtBackward0", "SinBackward0", "CosBackward0", "TanBackward0",
             "SinhBackward0", "CoshBackward0", "TanhBackward0", "SquareBackward0", "ReciprocalBackward0",
-            "SigmoidBackward0", "PowBackward0", "ToCopyBackward0")
+            "SigmoidBackward0", "PowBackward0", "ToCopyBackward0", "Exp2Backward0", "Expm1Backward0", "Log2Backward0",
+            "Log10Backward0", "Log1pBackward0", "RsqrtBackward0", "AsinBackward0", "AcosBackward0", "AtanBackward0",
+            "AsinhBackward0", "AcoshBackward0", "AtanhBackward0", "SincBackward0", "LogaddexpBackward0",
+            "LdexpBackward0", "LerpBackward0", "AddcmulBackward0", "AddcdivBackward0", "WhereBackward0")

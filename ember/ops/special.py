@@ -212,19 +212,22 @@ def _entr_kernel(xp, x):
     return xp.where(x > 0, -x * xp.log(xp.where(x > 0, x, 1.0)), xp.where(x == 0, 0.0, -xp.inf + x * 0))
 
 
-lgamma = _unary_op("lgamma", _lgamma_kernel, lambda g, x: g * digamma(x), "LgammaBackward0")
+lgamma = _unary_op("lgamma", _lgamma_kernel, lambda g, x: g * digamma(x), "LgammaBackward0",
+                   complex="lgamma_vml_cpu")
 lgamma.__doc__ = "The natural log of the absolute value of the gamma function of input."
-digamma = _unary_op("digamma", _digamma_kernel, lambda g, x: g * polygamma(1, x), "DigammaBackward0")
+digamma = _unary_op("digamma", _digamma_kernel, lambda g, x: g * polygamma(1, x), "DigammaBackward0",
+                    complex="digamma")
 digamma.__doc__ = "The logarithmic derivative of the gamma function of input."
-erfc = _unary_op("erfc", _erfc_kernel, lambda g, x: g * (-2 / SQRT_PI) * exp(-x * x), "ErfcBackward0")
+erfc = _unary_op("erfc", _erfc_kernel, lambda g, x: g * (-2 / SQRT_PI) * exp(-x * x), "ErfcBackward0",
+                 complex="erfc_vml_cpu")
 erfc.__doc__ = "1 - erf(input), without cancellation for large input."
 erfcx = _unary_op("erfcx", _erfcx_kernel, lambda g, x, out: g * (2 * x * out - 2 / SQRT_PI),
                   "SpecialErfcxBackward0", output=True)
 erfcx.__doc__ = "The scaled complementary error function exp(input**2) * erfc(input)."
 erfinv = _unary_op("erfinv", _erfinv_kernel, lambda g, out: g * (SQRT_PI / 2) * exp(out * out),
-                   "ErfinvBackward0", saves=(), output=True)
+                   "ErfinvBackward0", saves=(), output=True, complex="erfinv_vml_cpu")
 erfinv.__doc__ = "The inverse of erf: erf(erfinv(input)) = input on (-1, 1)."
-i0 = _unary_op("i0", _bessel_kernel(0, False), lambda g, x: g * i1(x), "I0Backward0")
+i0 = _unary_op("i0", _bessel_kernel(0, False), lambda g, x: g * i1(x), "I0Backward0", complex="i0_vml_cpu")
 i0.__doc__ = "The modified Bessel function of the first kind of order 0."
 i0e = _unary_op("i0e", _bessel_kernel(0, True), lambda g, x, out: g * (i1e(x) - sign(x) * out),
                 "SpecialI0EBackward0", output=True)
@@ -250,6 +253,9 @@ entr.__doc__ = "-input * log(input) for input > 0, 0 at 0, -inf below."
 
 def ndtr(input):
     """The area under the standard normal density from -inf to input."""
+    _check_tensor("ndtr", input)
+    if input.is_complex():
+        raise _not_implemented("erf_vml_cpu", input._data)
     return erfc(input * (-1 / SQRT2)) * 0.5
 
 
@@ -272,6 +278,8 @@ def polygamma(n, input):
     _check_tensor("polygamma", input)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if input.is_complex():
+        raise _not_implemented(("digamma", "trigamma")[n] if n < 2 else "polygamma", input._data)
     if not input.is_floating_point():
         input = input.to(get_default_dtype())
     return PolygammaBackward0.apply(input, n)
@@ -299,6 +307,8 @@ def mvlgamma(input, p):
     _check_tensor("mvlgamma", input)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if input.is_complex():
+        raise _not_implemented("arange_cpu", input._data)
     if not input.is_floating_point():
         input = input.to(get_default_dtype())
     return MvlgammaBackward0.apply(input, p)
@@ -311,7 +321,7 @@ def _zeta_fwd(xp, s, q):
     return out.astype(xp.result_type(s, q) if xp.result_type(s, q).kind == "f" else xp.float64, copy=False)
 
 
-zeta = binary("zeta", _zeta_fwd, differentiable=False, floating=True)
+zeta = binary("zeta", _zeta_fwd, differentiable=False, floating=True, complex="zeta_cpu")
 zeta.__doc__ = "The Hurwitz zeta function: the sum over k >= 0 of (other + k) ** -input."
 
 
