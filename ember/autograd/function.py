@@ -165,7 +165,7 @@ class Op(Node):
         out = []
         for e in self._saved:
             v = unpack(self, e, graph)
-            out.append(_wrap(v) if as_tensors and not graph and not isinstance(v, (Tensor, int, float))
+            out.append(_wrap(v) if as_tensors and not graph and not isinstance(v, (Tensor, int, float, complex))
                        and v is not None else v)
         return tuple(out)
 

@@ -171,7 +171,8 @@ def complex(real, imag):
 
 def _legacy_name(t):
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(t.dtype.name, t.dtype.name)
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+            "complex128": "ComplexDouble"}[t.dtype.name]
 
 
 class PolarBackward0(Op):
@@ -194,6 +195,9 @@ def polar(abs, angle):
     """The complex tensor abs * (cos(angle) + i sin(angle))."""
     _check("polar", abs)
     _check("polar", angle)
+    if not (abs.dtype.is_floating_point and angle.dtype.is_floating_point):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got {_legacy_name(abs)} "
+                           f"and {_legacy_name(angle)}")
     if abs.dtype is not angle.dtype:
         raise RuntimeError(f"Expected object of scalar type {_legacy_name(abs)} but got scalar type "
                            f"{_legacy_name(angle)} for second argument")

@@ -5,6 +5,7 @@ version counter (so saved copies of the old value are detected), and, when recor
 result's node the tensor's grad_fn. In-place view ops (t_, squeeze_ ...) instead give the tensor the
 view's shape and record the view op. The torch-level forms (ember.exp_(x) ...) call the methods.
 """
+import functools
 import math
 import warnings
 
@@ -504,6 +505,16 @@ def _torch_level(name):
     return fn
 
 
+def _real_only(method, message):
+    """method, refusing complex tensors with RuntimeError(message)."""
+    @functools.wraps(method)
+    def real_only(self, *args, **kwargs):
+        if self._data.dtype.kind == "c":
+            raise RuntimeError(message)
+        return method(self, *args, **kwargs)
+    return real_only
+
+
 def _methods():
     from . import pointwise as P, reduce as R, shape as S
     names = dict(add=P.add, sub=P.sub, mul=P.mul, div=P.div, pow=P.pow, neg=P.neg, abs=P.abs, exp=P.exp,
@@ -523,6 +534,7 @@ def _methods():
                  greater=P.gt, greater_equal=P.ge, less=P.lt, less_equal=P.le, not_equal=P.ne)
     for base, fn in names.items():
         setattr(Tensor, base + "_", inplace(fn, base + "_"))
+    Tensor.abs_ = Tensor.absolute_ = _real_only(Tensor.abs_, "In-place abs is not supported for complex tensors.")
     renamed = {S.SqueezeBackward0: "SqueezeBackward3", S.SqueezeBackward1: "SqueezeBackward4",
                S.SqueezeBackward2: "SqueezeBackward5", S.UnsqueezeBackward0: "UnsqueezeBackward1",
                S.TBackward0: "TBackward1", S.TransposeBackward0: "TransposeBackward1"}

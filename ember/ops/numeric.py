@@ -47,10 +47,10 @@ def unravel_index(indices, shape):
 
 
 deg2rad = _unary_op("deg2rad", lambda xp, x: x * (math.pi / 180), lambda g: g * (math.pi / 180), "Deg2RadBackward0",
-                    saves=())
+                    saves=(), complex=RuntimeError("deg2rad is not supported for complex tensors."))
 deg2rad.__doc__ = "input converted from degrees to radians."
 rad2deg = _unary_op("rad2deg", lambda xp, x: x * (180 / math.pi), lambda g: g * (180 / math.pi), "Rad2DegBackward0",
-                    saves=())
+                    saves=(), complex=RuntimeError("rad2deg is not supported for complex tensors."))
 rad2deg.__doc__ = "input converted from radians to degrees."
 
 

@@ -61,6 +61,11 @@ def test_in_place_view_ops_keep_the_complex_gradient():
     check_complex_op(lambda z: f(ember, z), lambda z: f(torch, z), complex_inputs(RNG, [(2, 2)]))
 
 
+def test_complex_number_saved_by_an_op():
+    check_complex_op(lambda z, w: ember.lerp(z, w, 0.3 - 0.2j), lambda z, w: torch.lerp(z, w, 0.3 - 0.2j),
+                     complex_inputs(RNG, [(3,), (3,)]))
+
+
 def test_second_derivative_through_complex_values():
     def f(m, x):
         z = m.complex(x, x * x)
@@ -158,6 +163,10 @@ def test_errors_match_torch():
         (lambda: m.complex(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64)), RuntimeError),
         (lambda: m.polar(m.ones(2), m.ones(2, dtype=m.float64)), RuntimeError),
         (lambda: m.view_as_complex(m.ones(2, dtype=m.int64)), RuntimeError),
+        (lambda: m.polar(m.tensor([1j]), m.tensor([1j])), RuntimeError),
+        (lambda: m.polar(m.ones(1), m.tensor([1j])), RuntimeError),
+        (lambda: m.tensor([1j]).abs_(), RuntimeError),
+        (lambda: m.deg2rad(m.tensor([1j])), RuntimeError),
     ]
     assert_same_errors(cases(ember), cases(torch))
 
