@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _dtype, random as _random
 from ._device import CPU, as_device, device, module_for, move, device_of
-from ._dtype import get_default_dtype, to_dtype, from_numpy_dtype
+from ._dtype import SCALAR_TYPE_NAMES, get_default_dtype, to_dtype, from_numpy_dtype
 from ._tensor import Tensor, Size, _wrap, discards_imag, real_value
 from .autograd.function import Op
 
@@ -332,7 +332,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if dtype is None:
         dtype = _dtype.result_type(start, end, step)
     if to_dtype(dtype).is_complex:
-        raise NotImplementedError(f'"arange_cpu" not implemented for \'{_KERNEL_NAMES[to_dtype(dtype).name]}\'')
+        raise NotImplementedError(f'"arange_cpu" not implemented for \'{SCALAR_TYPE_NAMES[to_dtype(dtype).name]}\'')
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
@@ -357,7 +357,7 @@ def range(start, end, step=1, dtype=None, device=None, requires_grad=False):
     n = int(np.floor((end - start) / step)) + 1
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     if dt.is_complex:
-        raise NotImplementedError(f'"range_cpu" not implemented for \'{_KERNEL_NAMES[dt.name]}\'')
+        raise NotImplementedError(f'"range_cpu" not implemented for \'{SCALAR_TYPE_NAMES[dt.name]}\'')
     values = start + step * module_for(_device_arg(device)).arange(n, dtype=np.float64)
     return _finish(_wrap(values.astype(dt.np)), requires_grad)
 
@@ -385,7 +385,7 @@ def _spaced_args(name, start, end, dtype):
     if is_complex and not dt.is_complex:
         part = _SCALAR_TYPE_NAMES[_dtype.to_real(inferred).name]
         raise RuntimeError(f"torch.{name}(): inferred dtype c10::complex<{part}> can't be safely cast to passed dtype "
-                           f"{_KERNEL_NAMES[dt.name]}")
+                           f"{SCALAR_TYPE_NAMES[dt.name]}")
     convert = builtins.complex if dt.is_complex else builtins.float
     return convert(start), convert(end), dt
 
@@ -427,15 +427,10 @@ def _sampled(a, dt, device, requires_grad):
     return _finish(_wrap(move(a, d) if d is not None and d.type != "cpu" else a), requires_grad)
 
 
-_KERNEL_NAMES = dict(bool="Bool", uint8="Byte", int8="Char", int16="Short", int32="Int", int64="Long",
-                     float16="Half", float32="Float", float64="Double", complex64="ComplexFloat",
-                     complex128="ComplexDouble")
-
-
 def _float_dtype(dtype, kernel):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     if dt.kind < _dtype._FLOAT:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[dt.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{SCALAR_TYPE_NAMES[dt.name]}\'')
     return dt
 
 
@@ -493,7 +488,7 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if dtype is not None and to_dtype(dtype).is_complex:
-        raise NotImplementedError(f'"randperm" not implemented for \'{_KERNEL_NAMES[to_dtype(dtype).name]}\'')
+        raise NotImplementedError(f'"randperm" not implemented for \'{SCALAR_TYPE_NAMES[to_dtype(dtype).name]}\'')
     a = _random.rng(generator).permutation(n)
     return _sampled(a, to_dtype(dtype) if dtype is not None else _dtype.int64, device, requires_grad)
 
@@ -572,14 +567,14 @@ def bernoulli(input, p=None, generator=None):
     """1 with probability input (or p), else 0, elementwise; the result has input's dtype."""
     if input.is_complex():
         kernel = "bernoulli_tensor_cpu_self_" if p is None else "bernoulli_scalar_cpu_"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{SCALAR_TYPE_NAMES[input.dtype.name]}\'')
     if p is not None:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         return _sampled(_random.rng(generator).random(input.shape) < p, input.dtype, input.device, False)
     if not input.is_floating_point():
         raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for '
-                                  f'\'{_KERNEL_NAMES[input.dtype.name]}\'')
+                                  f'\'{SCALAR_TYPE_NAMES[input.dtype.name]}\'')
     if ((input._data < 0) | (input._data > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     r = _random.rng(generator)
@@ -591,7 +586,7 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     """Sample indices from the categorical distributions in the rows of input."""
     if not input.is_floating_point():
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
-                           f"{_KERNEL_NAMES[input.dtype.name]}")
+                           f"{SCALAR_TYPE_NAMES[input.dtype.name]}")
     p = input.detach().cpu().numpy().astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
     if not np.isfinite(rows).all() or (rows < 0).any():
@@ -633,7 +628,7 @@ BinomialBackward0.__name__ = BinomialBackward0.__qualname__ = "NotImplemented"
 def poisson(input, generator=None):
     """Numbers drawn from the Poisson distribution with the rates in input, elementwise."""
     if not input.is_floating_point():
-        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_KERNEL_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{SCALAR_TYPE_NAMES[input.dtype.name]}\'')
     if not (input._data >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     r = _random.rng(generator)
@@ -662,10 +657,10 @@ def binomial(count, prob, generator=None):
     for name, t in (("count", count), ("prob", prob)):
         if not t.is_floating_point():
             raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
-                             f"{_KERNEL_NAMES[t.dtype.name]}")
+                             f"{SCALAR_TYPE_NAMES[t.dtype.name]}")
     if prob.dtype is not count.dtype:
-        raise RuntimeError(f"Found dtype {_KERNEL_NAMES[prob.dtype.name]} but expected "
-                           f"{_KERNEL_NAMES[count.dtype.name]}")
+        raise RuntimeError(f"Found dtype {SCALAR_TYPE_NAMES[prob.dtype.name]} but expected "
+                           f"{SCALAR_TYPE_NAMES[count.dtype.name]}")
     try:
         np.broadcast_shapes(count.shape, prob.shape)
     except ValueError:

@@ -3,7 +3,8 @@ import numpy as np
 
 __all__ = ["dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
            "float64", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat",
-           "cdouble", "get_default_dtype", "get_default_complex_dtype", "set_default_dtype", "result_type", "promote_types", "can_cast"]
+           "cdouble", "get_default_dtype", "get_default_complex_dtype", "set_default_dtype", "result_type",
+           "promote_types", "can_cast"]
 
 _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
@@ -89,6 +90,12 @@ _builtin_float, _builtin_int, _builtin_bool = _b.float, _b.int, _b.bool
 _builtin_complex = _b.complex
 _aliases = dict(_by_name, half=float16, float=float32, double=float64, short=int16, int=int32, long=int64,
                 cfloat=complex64, cdouble=complex128)
+
+
+# PyTorch's ScalarType names of the dtypes, by dtype name, as its error messages write them
+SCALAR_TYPE_NAMES = dict(bool="Bool", uint8="Byte", int8="Char", int16="Short", int32="Int", int64="Long",
+                         float16="Half", float32="Float", float64="Double", complex64="ComplexFloat",
+                         complex128="ComplexDouble")
 
 
 def to_complex(d):

@@ -8,6 +8,7 @@ how each backward is written (with ember ops, so it is differentiable again).
 import numpy as np
 
 from . import _dtype
+from ._dtype import SCALAR_TYPE_NAMES
 from ._creation import arange, ones, zeros
 from ._device import array_module
 from ._tensor import Tensor, _wrap_dim
@@ -20,7 +21,6 @@ __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rf
 
 _NORMS = ("backward", "forward", "ortho")
 _MIRROR = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
-_SCALAR_NAMES = {"float16": "Half", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 class FftC2CBackward0(Op):
@@ -148,7 +148,7 @@ def _fft1(fname, input, n, dim, norm, forward, onesided):
     """A one-dimensional transform of complex or real input: fft, ifft, rfft, ihfft."""
     _check_input(fname, input)
     if onesided and input.dtype.is_complex:
-        raise RuntimeError(f"{fname} expects a real input tensor, but got {_SCALAR_NAMES[input.dtype.name]}")
+        raise RuntimeError(f"{fname} expects a real input tensor, but got {SCALAR_TYPE_NAMES[input.dtype.name]}")
     x = _promote(input)
     d = _dim_of(dim, x.dim())
     n = x.shape[d] if n is None else n
@@ -250,7 +250,7 @@ def rfftn(input, s=None, dim=None, norm=None):
     """The N dimensional discrete Fourier transform of real input, one-sided in the last dimension."""
     _check_input("rfftn", input)
     if input.dtype.is_complex:
-        raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {_SCALAR_NAMES[input.dtype.name]}")
+        raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {SCALAR_TYPE_NAMES[input.dtype.name]}")
     shape, dims = _shape_and_dims(input, s, dim)
     if not dims:
         raise RuntimeError("rfftn must transform at least one axis")
@@ -272,7 +272,7 @@ def ihfftn(input, s=None, dim=None, norm=None):
     x = _resize(_promote(input), dims, shape)
     norm = _norm("ihfftn", norm)
     if x.dtype.is_complex:
-        raise RuntimeError(f"Only supports floating-point dtypes, but found: {_SCALAR_NAMES[x.dtype.name]}")
+        raise RuntimeError(f"Only supports floating-point dtypes, but found: {SCALAR_TYPE_NAMES[x.dtype.name]}")
     out = conj(FftR2CBackward0.apply(x, dims[-1:], _MIRROR[norm], True))
     return FftC2CBackward0.apply(out, dims[:-1], norm, False) if len(dims) > 1 else out
 
@@ -305,7 +305,7 @@ def hfft2(input, s=None, dim=(-2, -1), norm=None):
 def _frequencies(fname, n, d, dtype, device, requires_grad, onesided):
     dt = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
     if dt.is_complex:
-        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_SCALAR_NAMES[dt.name]}'")
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{SCALAR_TYPE_NAMES[dt.name]}'")
     if not dt.is_floating_point:
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
     count = int(n / 2) + 1 if onesided else n     # C++'s division, which truncates toward zero

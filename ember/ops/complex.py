@@ -7,7 +7,7 @@ is_conj() is always False and resolve_conj() returns its input.
 import numpy as np
 
 from .._device import array_module
-from .._dtype import from_numpy_dtype, to_complex
+from .._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype, to_complex
 from .._tensor import Tensor
 from ..autograd.function import Op
 from .inplace import inplace
@@ -16,6 +16,10 @@ from .shape import ViewOp
 __all__ = ["real", "imag", "conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_neg", "is_conj",
            "is_neg", "is_complex", "angle", "polar", "complex", "view_as_real", "view_as_complex", "view_as_real_copy",
            "view_as_complex_copy"]
+
+
+def _scalar_name(t):
+    return SCALAR_TYPE_NAMES[t.dtype.name]
 
 
 def _check(fname, input):
@@ -160,19 +164,14 @@ def complex(real, imag):
     _check("complex", real)
     _check("complex", imag)
     if real.dtype is not imag.dtype:
-        raise RuntimeError(f"Expected object of scalar type {_legacy_name(real)} but got scalar type "
-                           f"{_legacy_name(imag)} for second argument")
+        raise RuntimeError(f"Expected object of scalar type {_scalar_name(real)} but got scalar type "
+                           f"{_scalar_name(imag)} for second argument")
     if not real.dtype.is_floating_point:
-        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got {_legacy_name(real)} "
-                           f"and {_legacy_name(imag)}")
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got {_scalar_name(real)} "
+                           f"and {_scalar_name(imag)}")
     to_complex(real.dtype)
     return ComplexBackward0.apply(real, imag)
 
-
-def _legacy_name(t):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
-            "complex128": "ComplexDouble"}[t.dtype.name]
 
 
 class PolarBackward0(Op):
@@ -196,11 +195,11 @@ def polar(abs, angle):
     _check("polar", abs)
     _check("polar", angle)
     if not (abs.dtype.is_floating_point and angle.dtype.is_floating_point):
-        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got {_legacy_name(abs)} "
-                           f"and {_legacy_name(angle)}")
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got {_scalar_name(abs)} "
+                           f"and {_scalar_name(angle)}")
     if abs.dtype is not angle.dtype:
-        raise RuntimeError(f"Expected object of scalar type {_legacy_name(abs)} but got scalar type "
-                           f"{_legacy_name(angle)} for second argument")
+        raise RuntimeError(f"Expected object of scalar type {_scalar_name(abs)} but got scalar type "
+                           f"{_scalar_name(angle)} for second argument")
     return PolarBackward0.apply(abs, angle)
 
 
@@ -243,7 +242,7 @@ def view_as_complex(input):
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"view_as_complex is only supported for half, float and double tensors, but got a tensor "
-                           f"of scalar type: {_legacy_name(input)}")
+                           f"of scalar type: {_scalar_name(input)}")
     to_complex(input.dtype)
     if a.ndim == 0 or a.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")

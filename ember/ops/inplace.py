@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .._device import array_module, move
-from .._dtype import from_numpy_dtype, can_cast
+from .._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype, can_cast
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.complex import retype
@@ -136,9 +136,8 @@ def write_into(self, data):
             raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the broadcast shape "
                                f"{list(target) if target is not None else list(data.shape)}")
     if data.dtype != d.dtype and not can_cast(from_numpy_dtype(data.dtype), from_numpy_dtype(d.dtype)):
-        from .pointwise import _TORCH_NAMES
-        raise RuntimeError(f"result type {_TORCH_NAMES[data.dtype.name]} can't be cast to the desired output type "
-                           f"{_TORCH_NAMES[d.dtype.name]}")
+        raise RuntimeError(f"result type {SCALAR_TYPE_NAMES[data.dtype.name]} can't be cast to the desired output type "
+                           f"{SCALAR_TYPE_NAMES[d.dtype.name]}")
     if data is not d:
         d[...] = data
     self._vc[0] += 1

@@ -17,7 +17,7 @@ from numpy import ndarray
 
 from .. import _memory
 from .._device import array_module, move
-from .._dtype import complex128, get_default_dtype, result_type, from_numpy_dtype
+from .._dtype import SCALAR_TYPE_NAMES, complex128, get_default_dtype, result_type, from_numpy_dtype
 from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.anomaly import anomaly_state, record_trace
@@ -396,7 +396,7 @@ def round(input, decimals=0):
     if decimals == 0:
         return _round(input)
     if not input.is_floating_point():
-        raise NotImplementedError(f'"round_cpu" not implemented for \'{_TORCH_NAMES[input._data.dtype.name]}\'')
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{SCALAR_TYPE_NAMES[input._data.dtype.name]}\'')
     return RoundBackward1.apply(input, decimals)
 
 
@@ -696,7 +696,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if not isinstance(other, Tensor):
         raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     if input.dtype != other.dtype:
-        raise RuntimeError(f"{_TORCH_NAMES[input.dtype.name]} did not match {_TORCH_NAMES[other.dtype.name]}")
+        raise RuntimeError(f"{SCALAR_TYPE_NAMES[input.dtype.name]} did not match {SCALAR_TYPE_NAMES[other.dtype.name]}")
     a, b = input._data, other._data
     return _wrap(as_array(array_module(a).isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
@@ -717,13 +717,10 @@ def equal(input, other):
 
 
 # ---- more pointwise ops ------------------------------------------------------------------------
-_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                "float16": "Half", "float32": "Float", "float64": "Double", "complex64": "ComplexFloat",
-                "complex128": "ComplexDouble"}
 
 
 def _not_implemented(fname, x):
-    return NotImplementedError(f'"{fname}" not implemented for \'{_TORCH_NAMES[x.dtype.name]}\'')
+    return NotImplementedError(f'"{fname}" not implemented for \'{SCALAR_TYPE_NAMES[x.dtype.name]}\'')
 
 
 def _as_tensors(a, b, floating):
